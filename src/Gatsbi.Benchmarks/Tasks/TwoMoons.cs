@@ -1,0 +1,38 @@
+using Gatsbi.Distributions;
+using Gatsbi.Randomness;
+using Gatsbi.Simulation;
+
+namespace Gatsbi.Benchmarks.Tasks;
+
+/// <summary>
+/// sbibm's two_moons: θ ~ U([−1, 1]²); a ~ U(−π/2, π/2), r ~ N(0.1, 0.01²),
+/// x = (r cos a + 0.25 − |θ₁ + θ₂|/√2, r sin a + (θ₂ − θ₁)/√2). The posterior has two crescent-shaped modes.
+/// </summary>
+public sealed class TwoMoons : BenchmarkTask
+{
+    public override string Name => "two_moons";
+    public override IPrior Prior { get; } = new BoxUniform(2, -1f, 1f);
+    public override ISimulator Simulator { get; } = new TwoMoonsSimulator();
+    public override string[] ParameterNames { get; } = ["parameter_1", "parameter_2"];
+
+    private sealed class TwoMoonsSimulator : ISimulator
+    {
+        public int ParameterDimension => 2;
+        public int DataDimension => 2;
+
+        public void Simulate(float[,] theta, float[,] x, Rng rng)
+        {
+            int n = theta.GetLength(0);
+            // sbibm draws all angles of a batch first, then all radii.
+            var a = new double[n];
+            for (int i = 0; i < n; i++) a[i] = rng.Uniform(-Math.PI / 2, Math.PI / 2);
+            for (int i = 0; i < n; i++)
+            {
+                double r = rng.Normal(0.1, 0.01);
+                float t1 = theta[i, 0], t2 = theta[i, 1];
+                x[i, 0] = (float)(r * Math.Cos(a[i]) + 0.25 - Math.Abs(t1 + t2) / Math.Sqrt(2));
+                x[i, 1] = (float)(r * Math.Sin(a[i]) + (t2 - t1) / Math.Sqrt(2));
+            }
+        }
+    }
+}

@@ -1,0 +1,44 @@
+using System.CommandLine;
+using Gatsbi.Storage;
+
+namespace Gatsbi.Cli.Commands;
+
+/// <summary>Draws posterior samples from a saved model for an observation given as a one-row CSV.</summary>
+internal static class SampleCommand
+{
+    public static Command Create()
+    {
+        var model = new Option<string>("--model") { Description = "Model file written by 'gatsbi train'", Required = true };
+        var observation = new Option<string>("--observation") { Description = "CSV with a header and one row: the observation x_o", Required = true };
+        var count = new Option<int>("--n") { Description = "Number of samples", DefaultValueFactory = _ => 10_000 };
+        var seed = new Option<ulong>("--seed") { Description = "Seed of the draws", DefaultValueFactory = _ => 1 };
+        var output = new Option<string>("--out") { Description = "Output CSV of samples", Required = true };
+        var plot = new Option<string?>("--plot") { Description = "Also write a pair plot of the samples to this PNG" };
+        var command = new Command("sample", "Draw posterior samples for an observation from a saved model.")
+        {
+            model, observation, count, seed, output, plot,
+        };
+        command.SetAction(parse => CommandRunner.Run(_ =>
+        {
+            var loaded = PosteriorFile.Load(parse.GetValue(model)!);
+            using var posterior = loaded.Posterior;
+            string observationPath = parse.GetValue(observation)!;
+            var table = CsvMatrix.Read(observationPath);
+            if (table.Rows != 1)
+                throw new ArgumentException($"{observationPath}: expected exactly one observation row; found {table.Rows}.");
+            if (table.Columns != posterior.DataDimension)
+                throw new ArgumentException($"{observationPath}: the observation has {table.Columns} values; the model was trained on data of dimension {posterior.DataDimension} ({string.Join(", ", loaded.Info.DataNames)}).");
+            int n = parse.GetValue(count);
+            if (n < 1) throw new ArgumentException($"--n must be at least 1; got {n}.");
+
+            var samples = Steps.Sample(posterior, table.Values.Row(0).ToArray(), n, parse.GetValue(seed));
+            string outPath = parse.GetValue(output)!;
+            CsvMatrix.Write(outPath, new NamedMatrix(loaded.Info.ParameterNames, samples.Samples));
+            Console.WriteLine($"Wrote {samples.Count} samples to {outPath}");
+            if (parse.GetValue(plot) is { } png)
+                Steps.WritePairPlot(png, loaded.Info.ParameterNames, samples.Samples, null, posterior.Support, null, "GATSBI posterior samples");
+            return 0;
+        }));
+        return command;
+    }
+}

@@ -1,0 +1,107 @@
+using System.Globalization;
+using Gatsbi.Distributions;
+using Gatsbi.Inference.Gatsbi;
+using Gatsbi.Metrics;
+using Gatsbi.Plotting;
+using Gatsbi.Posteriors;
+using Gatsbi.Simulation;
+using Gatsbi.Storage;
+
+namespace Gatsbi.Cli;
+
+/// <summary>
+/// The steps the commands are made of, each wrapped with its progress bar and console report.
+/// The computations themselves live in the libraries.
+/// </summary>
+internal static class Steps
+{
+    public static SimulationSet Simulate(IPrior prior, ISimulator simulator, int count, ulong seed)
+    {
+        using var bar = new ProgressBar("simulate", count);
+        var set = new SimulationRunner().Run(prior, simulator, count, seed, bar.AsProgress());
+        bar.Complete();
+        return set;
+    }
+
+    public static GatsbiResult Train(SimulationSet simulations, Support? support, GatsbiOptions options, ulong seed, CancellationToken cancellation)
+    {
+        using var bar = new ProgressBar("train", options.MaxEpochs);
+        var progress = new Progress(bar);
+        var result = new GatsbiTrainer(options).Train(simulations, support, seed, progress, cancellation);
+        bar.Complete($"stopped: {result.StopReason}");
+        if (result.DroppedSimulations > 0)
+            Console.WriteLine($"Dropped {result.DroppedSimulations} simulations with NaN or infinite values before training.");
+        Console.WriteLine($"Trained {result.Epochs} epochs in {result.Elapsed.TotalSeconds:F1} s ({result.EpochsPerSecond:F1} epochs/s, {result.Threads} thread(s)); stop reason: {result.StopReason}.");
+        return result;
+    }
+
+    public static PosteriorSamples Sample(IPosterior posterior, float[] observation, int count, ulong seed)
+    {
+        var samples = posterior.Sample(observation, count, seed);
+        if (samples.Rejected > 0)
+            Console.WriteLine($"Rejected {samples.Rejected} of {samples.Drawn} generator samples outside the prior support ({samples.AcceptanceRate:P1} accepted).");
+        if (!samples.Complete)
+            Console.Error.WriteLine($"warning: only {samples.Count} of {samples.Requested} samples fell inside the prior support within {samples.Drawn} draws.");
+        return samples;
+    }
+
+    public static C2stResult C2st(float[,] reference, float[,] samples, C2stOptions options)
+    {
+        using var bar = new ProgressBar("C2ST", options.Folds);
+        var result = Metrics.C2st.Compute(reference, samples, options, bar.AsProgress());
+        bar.Complete();
+        return result;
+    }
+
+    public static void WriteTrainingOutputs(string directory, GatsbiResult result, GatsbiPosterior posterior, ModelInfo info)
+    {
+        Directory.CreateDirectory(directory);
+        string model = Path.Combine(directory, "posterior.gatsbi");
+        PosteriorFile.Save(model, posterior, info);
+        Console.WriteLine($"Model: {model}");
+        if (result.Log.Count == 0) return;
+
+        var log = result.Log;
+        var rows = new float[log.Count, 9];
+        for (int i = 0; i < log.Count; i++)
+        {
+            var r = log[i];
+            double[] values = [r.Epoch, r.DiscriminatorLoss, r.GeneratorLoss, r.DiscriminatorGradNorm, r.GeneratorGradNorm, r.DRealMean, r.DFakeMean, r.GeneratorLearningRate, r.Elapsed.TotalSeconds];
+            for (int j = 0; j < values.Length; j++) rows[i, j] = (float)values[j];
+        }
+        string csv = Path.Combine(directory, "training_log.csv");
+        CsvMatrix.Write(csv, new NamedMatrix(["epoch", "dis_loss", "gen_loss", "dis_grad", "gen_grad", "dreal_mean", "dfake_mean", "gen_lr", "seconds"], rows));
+        var epochs = log.Select(r => (double)r.Epoch).ToArray();
+        string png = Path.Combine(directory, "training.png");
+        new LinePlot { Title = "GATSBI training (hold-out set)", XLabel = "epoch", YLabel = "value" }
+            .Add("discriminator loss", epochs, log.Select(r => r.DiscriminatorLoss).ToArray())
+            .Add("generator loss", epochs, log.Select(r => r.GeneratorLoss).ToArray())
+            .Add("mean D(real)", epochs, log.Select(r => r.DRealMean).ToArray())
+            .Add("mean D(fake)", epochs, log.Select(r => r.DFakeMean).ToArray())
+            .SavePng(png);
+        Console.WriteLine($"Training log: {csv}, {png}");
+    }
+
+    public static void WritePairPlot(string path, string[] names, float[,] samples, float[,]? reference, Support? support, float[]? truth, string title)
+    {
+        var plot = new PairPlot(names) { Title = title };
+        if (support is not null && support.Low.All(float.IsFinite) && support.High.All(float.IsFinite))
+            plot.Limits = support.Low.Select((low, j) => new AxisRange(low, support.High[j])).ToArray();
+        if (reference is not null) plot.Add("reference", reference, PlotColors.Reference);
+        plot.Add("GATSBI", samples, PlotColors.Gatsbi);
+        if (truth is not null) plot.MarkPoint("true θ", truth.Select(v => (double)v).ToArray());
+        plot.SavePng(path);
+        Console.WriteLine($"Pair plot: {path}");
+    }
+
+    public static string Format(double value) => value.ToString("F3", CultureInfo.InvariantCulture);
+
+    /// <summary>Shows epochs and the latest hold-out losses on the bar.</summary>
+    private sealed class Progress(ProgressBar bar) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress p) =>
+            bar.Report(p.Epoch, p.MaxEpochs, p.Latest is { } r
+                ? $"D loss {Format(r.DiscriminatorLoss)}  G loss {Format(r.GeneratorLoss)}  D(real) {Format(r.DRealMean)}  D(fake) {Format(r.DFakeMean)}"
+                : null);
+    }
+}

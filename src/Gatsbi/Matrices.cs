@@ -1,0 +1,60 @@
+using System.Runtime.InteropServices;
+
+namespace Gatsbi;
+
+/// <summary>
+/// Row access for the row-major <c>float[,]</c> matrices that carry parameters and data through the
+/// toolkit (rows are samples, columns are dimensions).
+/// </summary>
+public static class Matrices
+{
+    public static Span<float> Row(this float[,] matrix, int row)
+    {
+        int cols = matrix.GetLength(1);
+        if ((uint)row >= (uint)matrix.GetLength(0)) throw new ArgumentOutOfRangeException(nameof(row));
+        if (cols == 0) return Span<float>.Empty;
+        return MemoryMarshal.CreateSpan(ref matrix[row, 0], cols);
+    }
+
+    public static Span<float> AsSpan(this float[,] matrix) =>
+        matrix.Length == 0 ? Span<float>.Empty : MemoryMarshal.CreateSpan(ref matrix[0, 0], matrix.Length);
+
+    /// <summary>The rows <paramref name="rows"/> of <paramref name="matrix"/>, in that order.</summary>
+    public static float[,] SelectRows(this float[,] matrix, IReadOnlyList<int> rows)
+    {
+        int cols = matrix.GetLength(1);
+        var result = new float[rows.Count, cols];
+        for (int i = 0; i < rows.Count; i++) matrix.Row(rows[i]).CopyTo(result.Row(i));
+        return result;
+    }
+
+    public static float[,] SliceRows(this float[,] matrix, int start, int count) =>
+        matrix.SelectRows(Enumerable.Range(start, count).ToArray());
+
+    /// <summary>A matrix whose every row is <paramref name="row"/>.</summary>
+    public static float[,] Repeat(ReadOnlySpan<float> row, int times)
+    {
+        var result = new float[times, row.Length];
+        for (int i = 0; i < times; i++) row.CopyTo(result.Row(i));
+        return result;
+    }
+
+    public static bool RowIsFinite(this float[,] matrix, int row)
+    {
+        foreach (float v in matrix.Row(row))
+            if (!float.IsFinite(v)) return false;
+        return true;
+    }
+
+    public static float[,] FromRows(IReadOnlyList<float[]> rows, int columns)
+    {
+        var result = new float[rows.Count, columns];
+        for (int i = 0; i < rows.Count; i++)
+        {
+            if (rows[i].Length != columns)
+                throw new ArgumentException($"Row {i} has {rows[i].Length} values; expected {columns}.");
+            rows[i].CopyTo(result.Row(i));
+        }
+        return result;
+    }
+}

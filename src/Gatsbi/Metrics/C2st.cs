@@ -1,0 +1,279 @@
+using Gatsbi.Native;
+using Gatsbi.Randomness;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Gatsbi.Metrics;
+
+/// <summary>
+/// Classifier two-sample test as sbibm defines it (sbibm_tasks.md §2.1): the mean cross-validated
+/// accuracy of an MLP that tells samples of <c>x</c> from samples of <c>y</c>. 0.5 means the sets are
+/// indistinguishable, 1.0 that they are fully separable.
+/// The k classifiers of the cross-validation are trained together as one batched network (one weight
+/// slice per fold), so each optimiser step costs one set of tensor operations instead of k. Each fold
+/// keeps its own data order, step count and stopping rule, so the result equals k separate fits.
+/// </summary>
+public static class C2st
+{
+    private const double Beta1 = 0.9, Beta2 = 0.999, AdamEps = 1e-8;
+
+    public static C2stResult Compute(float[,] x, float[,] y, C2stOptions? options = null,
+        IProgress<WorkProgress>? progress = null, CancellationToken cancellation = default)
+    {
+        options ??= new C2stOptions();
+        options.Validate();
+        var (data, labels, d) = Prepare(x, y, options.ZScore);
+        int n = labels.Length;
+        var splits = KFold.Split(n, options.Folds, new Rng(Seeds.Derive(options.Seed, Seeds.Streams.Metric)));
+
+        TorchRuntime.EnsureLoaded();
+        int previousThreads = get_num_threads();
+        set_num_threads(options.Threads);
+        try
+        {
+            using var scope = NewDisposeScope();
+            var fit = new BatchedFit(options, d, tensor(data, [n, d]), tensor(labels, [n]), splits);
+            return fit.Run(progress, cancellation);
+        }
+        finally
+        {
+            set_num_threads(previousThreads);
+        }
+    }
+
+    /// <summary>Stacks [x; y] with labels 0 and 1, z-scored with x's column statistics.</summary>
+    private static (float[] Data, float[] Labels, int Dimension) Prepare(float[,] x, float[,] y, bool zScore)
+    {
+        int d = x.GetLength(1);
+        if (y.GetLength(1) != d)
+            throw new ArgumentException($"C2ST needs sample sets of equal dimension; the first has {d} columns, the second {y.GetLength(1)}.");
+        if (d == 0) throw new ArgumentException("C2ST needs at least one column.");
+        int nx = x.GetLength(0), ny = y.GetLength(0);
+        if (nx < 2 || ny < 2) throw new ArgumentException($"C2ST needs at least 2 samples in each set; got {nx} and {ny}.");
+        CheckFinite(x, "first");
+        CheckFinite(y, "second");
+
+        var mean = new double[d];
+        var std = Enumerable.Repeat(1.0, d).ToArray();
+        if (zScore)
+        {
+            for (int j = 0; j < d; j++)
+            {
+                double m = 0;
+                for (int i = 0; i < nx; i++) m += x[i, j];
+                m /= nx;
+                double ss = 0;
+                for (int i = 0; i < nx; i++) ss += (x[i, j] - m) * (x[i, j] - m);
+                double s = Math.Sqrt(ss / (nx - 1));
+                if (s == 0) throw new ArgumentException($"Column {j} of the first sample set is constant; z-scoring by its standard deviation is undefined.");
+                mean[j] = m;
+                std[j] = s;
+            }
+        }
+        int n = nx + ny;
+        var data = new float[n * d];
+        var labels = new float[n];
+        for (int i = 0; i < n; i++)
+        {
+            var source = i < nx ? x : y;
+            int row = i < nx ? i : i - nx;
+            for (int j = 0; j < d; j++) data[i * d + j] = (float)((source[row, j] - mean[j]) / std[j]);
+            labels[i] = i < nx ? 0f : 1f;
+        }
+        return (data, labels, d);
+    }
+
+    private static void CheckFinite(float[,] samples, string which)
+    {
+        for (int i = 0; i < samples.GetLength(0); i++)
+            for (int j = 0; j < samples.GetLength(1); j++)
+                if (!float.IsFinite(samples[i, j]))
+                    throw new ArgumentException($"The {which} sample set has a non-finite value at row {i}, column {j}.");
+    }
+
+    /// <summary>k MLPs D → H → H → 1 whose parameters are rows of one (k × P) tensor, trained by a masked Adam.</summary>
+    private sealed class BatchedFit
+    {
+        private readonly C2stOptions _o;
+        private readonly int _d, _h, _folds;
+        private readonly Tensor _data, _labels;
+        private readonly (int[] Train, int[] Test)[] _splits;
+        private readonly Tensor _params, _m, _v;
+        private readonly Rng[] _foldRngs;
+        private readonly int[] _steps;
+
+        public BatchedFit(C2stOptions o, int d, Tensor data, Tensor labels, (int[] Train, int[] Test)[] splits)
+        {
+            _o = o;
+            _d = d;
+            _h = o.HiddenUnitsPerDimension * d;
+            _folds = splits.Length;
+            _data = data;
+            _labels = labels;
+            _splits = splits;
+            // scikit-learn reseeds every fold's fit with the same random_state, so all folds start from the same weights.
+            var initial = GlorotInit(new Rng(Seeds.Derive(o.Seed, Seeds.Streams.Metric, 1)));
+            _params = tensor(initial).unsqueeze(0).repeat(_folds, 1).requires_grad_(true);
+            _m = zeros_like(_params);
+            _v = zeros_like(_params);
+            _foldRngs = Enumerable.Range(0, _folds).Select(f => new Rng(Seeds.Derive(o.Seed, Seeds.Streams.Metric, 100 + (ulong)f))).ToArray();
+            _steps = new int[_folds];
+        }
+
+        private int ParameterCount => _d * _h + _h + _h * _h + _h + _h + 1;
+
+        /// <summary>Glorot-uniform weights and biases, bound √(6 / (fan_in + fan_out)), drawn layer by layer as scikit-learn does.</summary>
+        private float[] GlorotInit(Rng rng)
+        {
+            var values = new List<float>(ParameterCount);
+            foreach (var (fanIn, fanOut) in new[] { (_d, _h), (_h, _h), (_h, 1) })
+            {
+                double bound = Math.Sqrt(6.0 / (fanIn + fanOut));
+                for (int i = 0; i < fanIn * fanOut + fanOut; i++) values.Add((float)rng.Uniform(-bound, bound));
+            }
+            return [.. values];
+        }
+
+        /// <summary>Views of the flat parameter rows as (weights, bias) per layer, with a leading fold axis.</summary>
+        private (Tensor W1, Tensor B1, Tensor W2, Tensor B2, Tensor W3, Tensor B3) Layers(Tensor flat)
+        {
+            long k = flat.shape[0], offset = 0;
+            Tensor Take(long rows, long cols)
+            {
+                var t = flat.narrow(1, offset, rows * cols).view(k, rows, cols);
+                offset += rows * cols;
+                return t;
+            }
+            var w1 = Take(_d, _h); var b1 = Take(1, _h);
+            var w2 = Take(_h, _h); var b2 = Take(1, _h);
+            var w3 = Take(_h, 1); var b3 = Take(1, 1);
+            return (w1, b1, w2, b2, w3, b3);
+        }
+
+        private Tensor Logits(Tensor flat, Tensor inputs)
+        {
+            var (w1, b1, w2, b2, w3, b3) = Layers(flat);
+            var h1 = nn.functional.relu(inputs.bmm(w1) + b1);
+            var h2 = nn.functional.relu(h1.bmm(w2) + b2);
+            return h2.bmm(w3) + b3;
+        }
+
+        public C2stResult Run(IProgress<WorkProgress>? progress, CancellationToken cancellation)
+        {
+            int batch = _o.BatchSize;
+            var trainCounts = _splits.Select(s => s.Train.Length).ToArray();
+            int maxBatches = trainCounts.Max(c => (c + batch - 1) / batch);
+            var best = Enumerable.Repeat(double.PositiveInfinity, _folds).ToArray();
+            var noImprovement = new int[_folds];
+            var accuracy = new double[_folds];
+            var epochsUsed = new int[_folds];
+            var done = new bool[_folds];
+
+            for (int epoch = 1; epoch <= _o.MaxEpochs && done.Contains(false); epoch++)
+            {
+                cancellation.ThrowIfCancellationRequested();
+                double[] losses;
+                using (NewDisposeScope())
+                {
+                    var (index, mask) = EpochIndex(maxBatches, batch);
+                    var epochLoss = zeros(_folds);
+                    for (int b = 0; b < maxBatches; b++)
+                    {
+                        using var step = NewDisposeScope();
+                        var counts = trainCounts.Select(c => Math.Clamp(c - b * batch, 0, batch)).ToArray();
+                        var active = counts.Select((c, f) => c > 0 && !done[f]).ToArray();
+                        var batchLoss = Step(index.narrow(1, (long)b * batch, batch), mask.narrow(1, (long)b * batch, batch), counts, active);
+                        epochLoss.add_(batchLoss * tensor(counts.Select(c => (float)c).ToArray()));
+                    }
+                    losses = (epochLoss / tensor(trainCounts.Select(c => (float)c).ToArray())).data<float>().Select(v => (double)v).ToArray();
+                }
+                for (int f = 0; f < _folds; f++)
+                {
+                    if (done[f]) continue;
+                    noImprovement[f] = losses[f] > best[f] - _o.Tolerance ? noImprovement[f] + 1 : 0;
+                    best[f] = Math.Min(best[f], losses[f]);
+                    if (noImprovement[f] > _o.EpochsWithoutImprovement || epoch == _o.MaxEpochs)
+                    {
+                        done[f] = true;
+                        epochsUsed[f] = epoch;
+                        accuracy[f] = TestAccuracy(f);
+                    }
+                }
+                progress?.Report(new WorkProgress(done.Count(v => v), _folds, $"epoch {epoch}"));
+            }
+            return new C2stResult(accuracy.Average(), accuracy, epochsUsed);
+        }
+
+        /// <summary>
+        /// Row indices for one epoch: fold f's training rows in a fresh order, cut into batches; folds with
+        /// fewer batches are padded with masked-out rows.
+        /// </summary>
+        private (Tensor Index, Tensor Mask) EpochIndex(int maxBatches, int batch)
+        {
+            int width = maxBatches * batch;
+            var index = new long[_folds * width];
+            var mask = new float[_folds * width];
+            for (int f = 0; f < _folds; f++)
+            {
+                var train = _splits[f].Train;
+                var order = _foldRngs[f].Permutation(train.Length);
+                for (int i = 0; i < width; i++)
+                {
+                    bool real = i < train.Length;
+                    index[f * width + i] = real ? train[order[i]] : train[0];
+                    mask[f * width + i] = real ? 1f : 0f;
+                }
+            }
+            return (tensor(index, [_folds, width]), tensor(mask, [_folds, width]));
+        }
+
+        /// <summary>One Adam step on every active fold; returns each fold's batch loss (mean cross-entropy plus L2 penalty).</summary>
+        private Tensor Step(Tensor index, Tensor mask, int[] counts, bool[] active)
+        {
+            int batch = (int)index.shape[1];
+            var inputs = _data.index_select(0, index.flatten()).view(_folds, batch, _d);
+            var targets = _labels.index_select(0, index.flatten()).view(_folds, batch, 1);
+            var logits = Logits(_params, inputs);
+            var crossEntropy = nn.functional.binary_cross_entropy_with_logits(logits, targets, reduction: nn.Reduction.None).squeeze(-1) * mask;
+            var divisor = tensor(counts.Select(c => (float)Math.Max(c, 1)).ToArray());
+            var (w1, _, w2, _, w3, _) = Layers(_params);
+            var squaredWeights = w1.square().sum([1, 2]) + w2.square().sum([1, 2]) + w3.square().sum([1, 2]);
+            var loss = crossEntropy.sum(1) / divisor + (float)(_o.L2 / 2) * squaredWeights / divisor;
+            loss.sum().backward();
+
+            using (no_grad())
+            {
+                var g = _params.grad!;
+                var rate = new float[_folds];
+                var on = new float[_folds];
+                for (int f = 0; f < _folds; f++)
+                {
+                    if (!active[f]) continue;
+                    int t = ++_steps[f];
+                    rate[f] = (float)(_o.LearningRate * Math.Sqrt(1 - Math.Pow(Beta2, t)) / (1 - Math.Pow(Beta1, t)));
+                    on[f] = 1f;
+                }
+                var onT = tensor(on).unsqueeze(1);
+                // Inactive folds keep their moments and weights unchanged.
+                _m.mul_(1 - onT * (1 - Beta1)).add_(g * onT * (1 - Beta1));
+                _v.mul_(1 - onT * (1 - Beta2)).add_(g.square() * onT * (1 - Beta2));
+                _params.sub_(tensor(rate).unsqueeze(1) * _m / (_v.sqrt() + AdamEps));
+                g.zero_();
+            }
+            return loss.detach();
+        }
+
+        private double TestAccuracy(int fold)
+        {
+            using var scope = NewDisposeScope();
+            using var _ = no_grad();
+            var test = _splits[fold].Test;
+            var index = tensor(test.Select(i => (long)i).ToArray());
+            var inputs = _data.index_select(0, index).unsqueeze(0);
+            var logits = Logits(_params.narrow(0, fold, 1), inputs).flatten();
+            var predicted = (logits > 0).to_type(ScalarType.Float32);
+            var correct = predicted.eq(_labels.index_select(0, index)).sum().item<long>();
+            return correct / (double)test.Length;
+        }
+    }
+}

@@ -1,0 +1,53 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Gatsbi.Nn;
+
+/// <summary>
+/// The discriminator D(θ, x) of GATSBI. It returns a logit per row; σ(logit) is the probability that
+/// (θ, x) is a real draw from the joint π(θ)p(x | θ). Returning logits (the published network ends in a
+/// Sigmoid) keeps the same function while letting losses choose a numerically stable form.
+/// </summary>
+public sealed class Discriminator : nn.Module<Tensor, Tensor, Tensor>
+{
+    private readonly nn.Module<Tensor, Tensor>[] _linears;
+    private readonly Standardization x_norm;
+    private readonly Standardization theta_norm;
+    private readonly double _slope;
+
+    public Discriminator(int parameterDimension, int dataDimension, DiscriminatorSpec spec) : base(nameof(Discriminator))
+    {
+        spec.Validate();
+        Spec = spec;
+        int[] units = [parameterDimension + dataDimension, .. spec.HiddenUnits, 1];
+        _linears = new nn.Module<Tensor, Tensor>[units.Length - 1];
+        for (int i = 0; i < _linears.Length; i++)
+        {
+            _linears[i] = spec.SpectralNorm
+                ? new SpectralNormLinear(units[i], units[i + 1])
+                : nn.Linear(units[i], units[i + 1]);
+            register_module($"linear{i + 1}", _linears[i]);
+        }
+        x_norm = new Standardization(dataDimension);
+        theta_norm = new Standardization(parameterDimension);
+        _slope = spec.LeakySlope;
+        RegisterComponents();
+    }
+
+    public DiscriminatorSpec Spec { get; }
+    public Standardization XNorm => x_norm;
+    public Standardization ThetaNorm => theta_norm;
+
+    /// <summary>Logits of shape (rows, 1).</summary>
+    public override Tensor forward(Tensor theta, Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        var h = cat([theta_norm.forward(theta), x_norm.forward(x)], 1);
+        for (int i = 0; i < _linears.Length; i++)
+        {
+            h = _linears[i].forward(h);
+            if (i < _linears.Length - 1) h = nn.functional.leaky_relu(h, _slope);
+        }
+        return h.MoveToOuterDisposeScope();
+    }
+}

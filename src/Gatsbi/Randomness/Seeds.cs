@@ -1,0 +1,42 @@
+namespace Gatsbi.Randomness;
+
+/// <summary>
+/// Derives independent seeds from one root seed, so that every random stream in a run (prior draws,
+/// each chunk of simulations, network initialisation, training batches) is fixed by the root seed alone
+/// and does not depend on how work is split over threads.
+/// </summary>
+public static class Seeds
+{
+    /// <summary>Well-known stream names, so that two components never share a stream by accident.</summary>
+    public static class Streams
+    {
+        public const ulong Prior = 1;
+        public const ulong Simulation = 2;
+        public const ulong Networks = 3;
+        public const ulong Training = 4;
+        public const ulong Sampling = 5;
+        public const ulong Metric = 6;
+    }
+
+    public static ulong SplitMix64(ref ulong state)
+    {
+        ulong z = state += 0x9E3779B97F4A7C15UL;
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        return z ^ (z >> 31);
+    }
+
+    /// <summary>A seed for sub-stream <paramref name="stream"/>, item <paramref name="index"/> of <paramref name="root"/>.</summary>
+    public static ulong Derive(ulong root, ulong stream, ulong index = 0)
+    {
+        ulong state = root;
+        ulong a = SplitMix64(ref state);
+        state = a ^ (stream * 0xD1B54A32D192ED03UL);
+        ulong b = SplitMix64(ref state);
+        state = b ^ (index * 0x8CB92BA72F3D8DD7UL);
+        return SplitMix64(ref state);
+    }
+
+    /// <summary>A seed that TorchSharp accepts (it takes a signed 64-bit value).</summary>
+    public static long ForTorch(ulong seed) => (long)(seed & 0x7FFF_FFFF_FFFF_FFFFUL);
+}

@@ -1,0 +1,148 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Gatsbi.Distributions;
+using Gatsbi.Native;
+using Gatsbi.Nn;
+using Gatsbi.Posteriors;
+
+namespace Gatsbi.Storage;
+
+/// <summary>Descriptive data stored with a model: column names and free-form facts about its training.</summary>
+public sealed record ModelInfo(string[] ParameterNames, string[] DataNames, IReadOnlyDictionary<string, string> Training);
+
+/// <summary>A posterior read back from a model file, with what was stored beside it.</summary>
+public sealed record LoadedPosterior(GatsbiPosterior Posterior, ModelInfo Info, int FormatVersion);
+
+/// <summary>
+/// One-file storage of a trained GATSBI posterior. Layout: the 8-byte magic "GATSBI.M", the format
+/// version (int32), a UTF-8 JSON header (length-prefixed) with dimensions, network shape, prior support
+/// and <see cref="ModelInfo"/>, the generator's TorchSharp state (length-prefixed), and a SHA-256 of
+/// everything before it. Every way a file can be wrong is reported as an <see cref="InvalidDataException"/>
+/// naming the file and the problem, before any of it reaches TorchSharp.
+/// </summary>
+public static class PosteriorFile
+{
+    public const int FormatVersion = 1;
+    private static readonly byte[] Magic = "GATSBI.M"u8.ToArray();
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+
+    private sealed record Header(
+        string Kind,
+        int ParameterDimension,
+        int DataDimension,
+        GeneratorSpec Generator,
+        float[]? SupportLow,
+        float[]? SupportHigh,
+        string[] ParameterNames,
+        string[] DataNames,
+        Dictionary<string, string> Training);
+
+    public static void Save(string path, GatsbiPosterior posterior, ModelInfo info)
+    {
+        var g = posterior.Generator;
+        if (info.ParameterNames.Length != g.ParameterDimension || info.DataNames.Length != g.DataDimension)
+            throw new ArgumentException($"ModelInfo names {info.ParameterNames.Length} parameters and {info.DataNames.Length} data columns; the posterior has {g.ParameterDimension} and {g.DataDimension}.");
+        var header = new Header("gatsbi-posterior", g.ParameterDimension, g.DataDimension, g.Spec,
+            posterior.Support?.Low, posterior.Support?.High, info.ParameterNames, info.DataNames,
+            new Dictionary<string, string>(info.Training));
+        byte[] headerBytes = JsonSerializer.SerializeToUtf8Bytes(header, Json);
+        byte[] weights;
+        using (var buffer = new MemoryStream())
+        {
+            using (var writer = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true)) g.save(writer);
+            weights = buffer.ToArray();
+        }
+
+        using var body = new MemoryStream();
+        body.Write(Magic);
+        WriteInt32(body, FormatVersion);
+        WriteInt32(body, headerBytes.Length);
+        body.Write(headerBytes);
+        WriteInt64(body, weights.Length);
+        body.Write(weights);
+        byte[] content = body.ToArray();
+        byte[] hash = SHA256.HashData(content);
+        AtomicFile.Write(path, stream =>
+        {
+            stream.Write(content);
+            stream.Write(hash);
+        });
+    }
+
+    public static LoadedPosterior Load(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"Model file not found: {path}", path);
+        byte[] bytes = File.ReadAllBytes(path);
+        string Fail(string problem) => $"{path}: {problem}";
+
+        int minimum = Magic.Length + 4 + 4 + 8 + 32;
+        if (bytes.Length < Magic.Length || !bytes.AsSpan(0, Magic.Length).SequenceEqual(Magic))
+            throw new InvalidDataException(Fail("not a Gatsbi.NET model file (the file does not start with the GATSBI.M signature)."));
+        if (bytes.Length < minimum)
+            throw new InvalidDataException(Fail($"the file is truncated: {bytes.Length} bytes, less than the {minimum} of an empty model."));
+        int version = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(Magic.Length));
+        if (version != FormatVersion)
+            throw new InvalidDataException(Fail($"model format version {version}; this version of Gatsbi.NET reads version {FormatVersion}."));
+        int headerLength = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(Magic.Length + 4));
+        long headerStart = Magic.Length + 8;
+        if (headerLength < 0 || headerStart + headerLength + 8 + 32 > bytes.Length)
+            throw new InvalidDataException(Fail($"the file is truncated: its header claims {headerLength} bytes but the file has {bytes.Length} in all."));
+        long weightsLength = BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan((int)(headerStart + headerLength)));
+        long weightsStart = headerStart + headerLength + 8;
+        long expected = weightsStart + weightsLength + 32;
+        if (weightsLength < 0 || expected != bytes.Length)
+            throw new InvalidDataException(Fail(expected > bytes.Length
+                ? $"the file is truncated: expected {expected} bytes, found {bytes.Length}."
+                : $"unexpected trailing data: expected {expected} bytes, found {bytes.Length}."));
+        var content = bytes.AsSpan(0, (int)(weightsStart + weightsLength));
+        if (!SHA256.HashData(content).AsSpan().SequenceEqual(bytes.AsSpan(content.Length, 32)))
+            throw new InvalidDataException(Fail("the checksum does not match: the file is corrupt."));
+
+        Header header;
+        try
+        {
+            header = JsonSerializer.Deserialize<Header>(bytes.AsSpan((int)headerStart, headerLength), Json)
+                     ?? throw new JsonException("empty header");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException(Fail($"the header is not valid: {e.Message}"), e);
+        }
+        if (header.Kind != "gatsbi-posterior")
+            throw new InvalidDataException(Fail($"holds a '{header.Kind}' model; expected a 'gatsbi-posterior'."));
+        if (header.ParameterNames.Length != header.ParameterDimension || header.DataNames.Length != header.DataDimension)
+            throw new InvalidDataException(Fail("the header's column names do not match its dimensions."));
+
+        TorchRuntime.EnsureLoaded();
+        var generator = new ConditionalGenerator(header.DataDimension, header.ParameterDimension, header.Generator);
+        try
+        {
+            using var reader = new BinaryReader(new MemoryStream(bytes, (int)weightsStart, (int)weightsLength, writable: false));
+            generator.load(reader, strict: true);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException or EndOfStreamException)
+        {
+            generator.Dispose();
+            throw new InvalidDataException(Fail($"the stored weights do not fit the network described in its header ({e.Message})."), e);
+        }
+        var support = header.SupportLow is null || header.SupportHigh is null ? null : new Support(header.SupportLow, header.SupportHigh);
+        var info = new ModelInfo(header.ParameterNames, header.DataNames, header.Training);
+        return new LoadedPosterior(new GatsbiPosterior(generator, support), info, version);
+    }
+
+    private static void WriteInt32(Stream s, int value)
+    {
+        Span<byte> b = stackalloc byte[4];
+        BinaryPrimitives.WriteInt32LittleEndian(b, value);
+        s.Write(b);
+    }
+
+    private static void WriteInt64(Stream s, long value)
+    {
+        Span<byte> b = stackalloc byte[8];
+        BinaryPrimitives.WriteInt64LittleEndian(b, value);
+        s.Write(b);
+    }
+}
