@@ -1,1 +1,16 @@
-return 0;
+using Gatsbi.Bench;
+
+// Performance and accuracy harness (not a test): release build, stated thread counts, several runs, medians.
+// Usage: dotnet run -c Release --project bench/Gatsbi.Bench -- <experiment> [key=value ...]
+var experiments = new Dictionary<string, Func<Settings, int>>
+{
+    ["gatsbi-c2st"] = GatsbiAccuracy.Run,
+    ["epoch-speed"] = EpochSpeed.Run,
+    ["c2st-cases"] = C2stCases.Run,
+};
+if (args.Length == 0 || !experiments.TryGetValue(args[0], out var experiment))
+{
+    Console.Error.WriteLine($"usage: Gatsbi.Bench <{string.Join("|", experiments.Keys)}> [key=value ...]");
+    return 2;
+}
+return experiment(Settings.Parse(args[1..]));

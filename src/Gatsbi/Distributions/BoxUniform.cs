@@ -39,7 +39,7 @@ public sealed class BoxUniform : IPrior, IDensity
         if (theta.Length != Dimension)
             throw new ArgumentException($"θ has {theta.Length} values; this prior has dimension {Dimension}.");
         for (int j = 0; j < theta.Length; j++)
-            if (theta[j] < Support.Low[j] || theta[j] > Support.High[j]) return double.NegativeInfinity;
+            if (!(theta[j] >= Support.Low[j] && theta[j] <= Support.High[j])) return double.NegativeInfinity; // NaN is outside too
         return _logDensity;
     }
 }

@@ -1,4 +1,5 @@
 using Gatsbi.Native;
+using Gatsbi.Nn;
 using Gatsbi.Randomness;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -28,17 +29,51 @@ public static class C2st
 
         TorchRuntime.EnsureLoaded();
         int previousThreads = get_num_threads();
-        set_num_threads(options.Threads);
+        set_num_threads(1);
         try
         {
-            using var scope = NewDisposeScope();
-            var fit = new BatchedFit(options, d, tensor(data, [n, d]), tensor(labels, [n]), splits);
-            return fit.Run(progress, cancellation);
+            return FitFolds(options, d, data, labels, splits, progress, cancellation);
         }
         finally
         {
             set_num_threads(previousThreads);
         }
+    }
+
+    /// <summary>
+    /// Trains the folds in <see cref="C2stOptions.Threads"/> groups, one worker thread each (the networks
+    /// are too small for TorchSharp's own threading to pay). Folds are independent, so the grouping does
+    /// not change the result.
+    /// </summary>
+    private static C2stResult FitFolds(C2stOptions options, int d, float[] data, float[] labels, (int[] Train, int[] Test)[] splits,
+        IProgress<WorkProgress>? progress, CancellationToken cancellation)
+    {
+        int folds = splits.Length;
+        int groups = Math.Min(options.Threads, folds);
+        var accuracy = new double[folds];
+        var epochs = new int[folds];
+        int finished = 0;
+        var workers = Enumerable.Range(0, groups).Select(g => Task.Factory.StartNew(() =>
+        {
+            var foldIds = Enumerable.Range(0, folds).Where(f => f % groups == g).ToArray();
+            using var scope = NewDisposeScope();
+            var fit = new BatchedFit(options, d, tensor(data, [labels.Length, d]), tensor(labels, [labels.Length]), splits, foldIds);
+            var (acc, used) = fit.Run(epoch => progress?.Report(new WorkProgress(Interlocked.Increment(ref finished), folds, $"epoch {epoch}")), cancellation);
+            for (int i = 0; i < foldIds.Length; i++)
+            {
+                accuracy[foldIds[i]] = acc[i];
+                epochs[foldIds[i]] = used[i];
+            }
+        }, cancellation, TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToArray();
+        try
+        {
+            Task.WaitAll(workers, cancellation);
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count == 1)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerException!).Throw();
+        }
+        return new C2stResult(accuracy.Average(), accuracy, epochs);
     }
 
     /// <summary>Stacks [x; y] with labels 0 and 1, z-scored with x's column statistics.</summary>
@@ -91,7 +126,11 @@ public static class C2st
                     throw new ArgumentException($"The {which} sample set has a non-finite value at row {i}, column {j}.");
     }
 
-    /// <summary>k MLPs D → H → H → 1 whose parameters are rows of one (k × P) tensor, trained by a masked Adam.</summary>
+    /// <summary>
+    /// Several folds' MLPs D → H → H → 1 held as rows of one (folds × P) parameter tensor and trained by
+    /// Adam with per-fold masks. Gradients are written out by hand (three layers; the formulas are
+    /// scikit-learn's), which avoids the autograd engine's per-step overhead on these tiny networks.
+    /// </summary>
     private sealed class BatchedFit
     {
         private readonly C2stOptions _o;
@@ -102,21 +141,21 @@ public static class C2st
         private readonly Rng[] _foldRngs;
         private readonly int[] _steps;
 
-        public BatchedFit(C2stOptions o, int d, Tensor data, Tensor labels, (int[] Train, int[] Test)[] splits)
+        public BatchedFit(C2stOptions o, int d, Tensor data, Tensor labels, (int[] Train, int[] Test)[] splits, int[] foldIds)
         {
             _o = o;
             _d = d;
             _h = o.HiddenUnitsPerDimension * d;
-            _folds = splits.Length;
+            _folds = foldIds.Length;
             _data = data;
             _labels = labels;
-            _splits = splits;
+            _splits = foldIds.Select(f => splits[f]).ToArray();
             // scikit-learn reseeds every fold's fit with the same random_state, so all folds start from the same weights.
             var initial = GlorotInit(new Rng(Seeds.Derive(o.Seed, Seeds.Streams.Metric, 1)));
-            _params = tensor(initial).unsqueeze(0).repeat(_folds, 1).requires_grad_(true);
+            _params = tensor(initial).unsqueeze(0).repeat(_folds, 1);
             _m = zeros_like(_params);
             _v = zeros_like(_params);
-            _foldRngs = Enumerable.Range(0, _folds).Select(f => new Rng(Seeds.Derive(o.Seed, Seeds.Streams.Metric, 100 + (ulong)f))).ToArray();
+            _foldRngs = foldIds.Select(f => new Rng(Seeds.Derive(o.Seed, Seeds.Streams.Metric, 100 + (ulong)f))).ToArray();
             _steps = new int[_folds];
         }
 
@@ -150,15 +189,7 @@ public static class C2st
             return (w1, b1, w2, b2, w3, b3);
         }
 
-        private Tensor Logits(Tensor flat, Tensor inputs)
-        {
-            var (w1, b1, w2, b2, w3, b3) = Layers(flat);
-            var h1 = nn.functional.relu(inputs.bmm(w1) + b1);
-            var h2 = nn.functional.relu(h1.bmm(w2) + b2);
-            return h2.bmm(w3) + b3;
-        }
-
-        public C2stResult Run(IProgress<WorkProgress>? progress, CancellationToken cancellation)
+        public (double[] Accuracy, int[] Epochs) Run(Action<int> foldDone, CancellationToken cancellation)
         {
             int batch = _o.BatchSize;
             var trainCounts = _splits.Select(s => s.Train.Length).ToArray();
@@ -182,10 +213,9 @@ public static class C2st
                         using var step = NewDisposeScope();
                         var counts = trainCounts.Select(c => Math.Clamp(c - b * batch, 0, batch)).ToArray();
                         var active = counts.Select((c, f) => c > 0 && !done[f]).ToArray();
-                        var batchLoss = Step(index.narrow(1, (long)b * batch, batch), mask.narrow(1, (long)b * batch, batch), counts, active);
-                        epochLoss.add_(batchLoss * tensor(counts.Select(c => (float)c).ToArray()));
+                        epochLoss.PlusInPlace(Step(index.narrow(1, (long)b * batch, batch), mask.narrow(1, (long)b * batch, batch), counts, active));
                     }
-                    losses = (epochLoss / tensor(trainCounts.Select(c => (float)c).ToArray())).data<float>().Select(v => (double)v).ToArray();
+                    losses = epochLoss.data<float>().Select((v, f) => (double)v / trainCounts[f]).ToArray();
                 }
                 for (int f = 0; f < _folds; f++)
                 {
@@ -197,15 +227,15 @@ public static class C2st
                         done[f] = true;
                         epochsUsed[f] = epoch;
                         accuracy[f] = TestAccuracy(f);
+                        foldDone(epoch);
                     }
                 }
-                progress?.Report(new WorkProgress(done.Count(v => v), _folds, $"epoch {epoch}"));
             }
-            return new C2stResult(accuracy.Average(), accuracy, epochsUsed);
+            return (accuracy, epochsUsed);
         }
 
         /// <summary>
-        /// Row indices for one epoch: fold f's training rows in a fresh order, cut into batches; folds with
+        /// Row indices for one epoch: each fold's training rows in a fresh order, cut into batches; folds with
         /// fewer batches are padded with masked-out rows.
         /// </summary>
         private (Tensor Index, Tensor Mask) EpochIndex(int maxBatches, int batch)
@@ -224,54 +254,78 @@ public static class C2st
                     mask[f * width + i] = real ? 1f : 0f;
                 }
             }
-            return (tensor(index, [_folds, width]), tensor(mask, [_folds, width]));
+            return (tensor(index, [_folds, width]), tensor(mask, [_folds, width, 1]));
         }
 
-        /// <summary>One Adam step on every active fold; returns each fold's batch loss (mean cross-entropy plus L2 penalty).</summary>
+        /// <summary>
+        /// One Adam step on every active fold. Returns each fold's batch loss times its batch size
+        /// (summed cross-entropy plus the L2 penalty α/2·‖W‖²), the quantity scikit-learn averages per epoch.
+        /// </summary>
         private Tensor Step(Tensor index, Tensor mask, int[] counts, bool[] active)
         {
             int batch = (int)index.shape[1];
-            var inputs = _data.index_select(0, index.flatten()).view(_folds, batch, _d);
-            var targets = _labels.index_select(0, index.flatten()).view(_folds, batch, 1);
-            var logits = Logits(_params, inputs);
-            var crossEntropy = nn.functional.binary_cross_entropy_with_logits(logits, targets, reduction: nn.Reduction.None).squeeze(-1) * mask;
-            var divisor = tensor(counts.Select(c => (float)Math.Max(c, 1)).ToArray());
-            var (w1, _, w2, _, w3, _) = Layers(_params);
-            var squaredWeights = w1.square().sum([1, 2]) + w2.square().sum([1, 2]) + w3.square().sum([1, 2]);
-            var loss = crossEntropy.sum(1) / divisor + (float)(_o.L2 / 2) * squaredWeights / divisor;
-            loss.sum().backward();
+            var flatIndex = index.flatten();
+            var x = _data.index_select(0, flatIndex).view(_folds, batch, _d);
+            var y = _labels.index_select(0, flatIndex).view(_folds, batch, 1);
+            var (w1, b1, w2, b2, w3, b3) = Layers(_params);
+            var zero = TorchScalars.Of(0.0);
 
-            using (no_grad())
+            var a1 = x.bmm(w1).PlusInPlace(b1);
+            var h1 = a1.relu();
+            var a2 = h1.bmm(w2).PlusInPlace(b2);
+            var h2 = a2.relu();
+            var z = h2.bmm(w3).PlusInPlace(b3);
+
+            // Loss (for the stopping rule): Σ masked cross-entropy + α/2·Σ‖W‖², per fold.
+            var crossEntropy = nn.functional.binary_cross_entropy_with_logits(z, y, reduction: nn.Reduction.None).mul_(mask).sum([1, 2]);
+            var squaredWeights = (w1 * w1).sum([1, 2]).PlusInPlace((w2 * w2).sum([1, 2])).PlusInPlace((w3 * w3).sum([1, 2]));
+            var loss = crossEntropy.PlusInPlace(squaredWeights.mul_(TorchScalars.Of(_o.L2 / 2)));
+
+            // Gradients of the mean loss over each fold's batch: δ = (σ(z) − y)/B, weight gradients (Aᵀδ + αW)/B.
+            var inverseCount = tensor(counts.Select(c => 1f / Math.Max(c, 1)).ToArray()).view(_folds, 1, 1);
+            var delta3 = z.sigmoid().MinusInPlace(y).mul_(mask).mul_(inverseCount);
+            var penalty = inverseCount * TorchScalars.Of(_o.L2);
+            var g3 = h2.transpose(1, 2).bmm(delta3).PlusInPlace(w3 * penalty);
+            var gb3 = delta3.sum(1, keepdim: true);
+            var delta2 = delta3.bmm(w3.transpose(1, 2)).mul_(a2.gt(zero));
+            var g2 = h1.transpose(1, 2).bmm(delta2).PlusInPlace(w2 * penalty);
+            var gb2 = delta2.sum(1, keepdim: true);
+            var delta1 = delta2.bmm(w2.transpose(1, 2)).mul_(a1.gt(zero));
+            var g1 = x.transpose(1, 2).bmm(delta1).PlusInPlace(w1 * penalty);
+            var gb1 = delta1.sum(1, keepdim: true);
+            var grad = cat([g1.flatten(1), gb1.flatten(1), g2.flatten(1), gb2.flatten(1), g3.flatten(1), gb3.flatten(1)], 1);
+
+            // Adam per fold; inactive folds (stopped, or without rows in this batch) keep moments and weights.
+            var keep1 = new float[_folds];
+            var keep2 = new float[_folds];
+            var rate = new float[_folds];
+            for (int f = 0; f < _folds; f++)
             {
-                var g = _params.grad!;
-                var rate = new float[_folds];
-                var on = new float[_folds];
-                for (int f = 0; f < _folds; f++)
-                {
-                    if (!active[f]) continue;
-                    int t = ++_steps[f];
-                    rate[f] = (float)(_o.LearningRate * Math.Sqrt(1 - Math.Pow(Beta2, t)) / (1 - Math.Pow(Beta1, t)));
-                    on[f] = 1f;
-                }
-                var onT = tensor(on).unsqueeze(1);
-                // Inactive folds keep their moments and weights unchanged.
-                _m.mul_(1 - onT * (1 - Beta1)).add_(g * onT * (1 - Beta1));
-                _v.mul_(1 - onT * (1 - Beta2)).add_(g.square() * onT * (1 - Beta2));
-                _params.sub_(tensor(rate).unsqueeze(1) * _m / (_v.sqrt() + AdamEps));
-                g.zero_();
+                keep1[f] = keep2[f] = 1f;
+                if (!active[f]) continue;
+                int t = ++_steps[f];
+                keep1[f] = (float)Beta1;
+                keep2[f] = (float)Beta2;
+                rate[f] = (float)(_o.LearningRate * Math.Sqrt(1 - Math.Pow(Beta2, t)) / (1 - Math.Pow(Beta1, t)));
             }
-            return loss.detach();
+            var keep1T = tensor(keep1).view(_folds, 1);
+            var keep2T = tensor(keep2).view(_folds, 1);
+            _m.mul_(keep1T).addcmul_(grad, keep1T.neg().PlusInPlace(1.0), TorchScalars.Of(1.0));
+            _v.mul_(keep2T).addcmul_(grad * grad, keep2T.neg().PlusInPlace(1.0), TorchScalars.Of(1.0));
+            var update = _m / _v.sqrt().PlusInPlace(AdamEps);
+            _params.MinusInPlace(update.mul_(tensor(rate).view(_folds, 1)));
+            return loss;
         }
 
         private double TestAccuracy(int fold)
         {
             using var scope = NewDisposeScope();
-            using var _ = no_grad();
             var test = _splits[fold].Test;
             var index = tensor(test.Select(i => (long)i).ToArray());
-            var inputs = _data.index_select(0, index).unsqueeze(0);
-            var logits = Logits(_params.narrow(0, fold, 1), inputs).flatten();
-            var predicted = (logits > 0).to_type(ScalarType.Float32);
+            var x = _data.index_select(0, index).unsqueeze(0);
+            var (w1, b1, w2, b2, w3, b3) = Layers(_params.narrow(0, fold, 1));
+            var z = x.bmm(w1).PlusInPlace(b1).relu().bmm(w2).PlusInPlace(b2).relu().bmm(w3).PlusInPlace(b3).flatten();
+            var predicted = z.gt(TorchScalars.Of(0.0)).to_type(ScalarType.Float32);
             var correct = predicted.eq(_labels.index_select(0, index)).sum().item<long>();
             return correct / (double)test.Length;
         }

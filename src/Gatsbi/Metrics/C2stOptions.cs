@@ -21,8 +21,8 @@ public sealed record C2stOptions
     public double Tolerance { get; init; } = 1e-4;
     public int EpochsWithoutImprovement { get; init; } = 10;
 
-    /// <summary>TorchSharp threads; the networks are tiny, so one thread is fastest (docs/performance.md).</summary>
-    public int Threads { get; init; } = 1;
+    /// <summary>Worker threads, each training a share of the folds single-threaded (the networks are too small for intra-op threading).</summary>
+    public int Threads { get; init; } = Environment.ProcessorCount;
 
     public void Validate()
     {

@@ -39,6 +39,6 @@ public sealed class AddNoise : nn.Module<Tensor, Tensor>
         if (!latent.shape[..^1].SequenceEqual(leading) || latent.shape[^1] != LatentDimension)
             throw new ArgumentException($"Latent must have shape [{string.Join(", ", leading)}, {LatentDimension}]; got [{string.Join(", ", latent.shape)}].");
         using var noise = nn.functional.linear(latent, weight);
-        return Heteroscedastic ? h * (noise + 1) : h + noise;
+        return Heteroscedastic ? h * noise.Plus(1.0) : h.Plus(noise);
     }
 }

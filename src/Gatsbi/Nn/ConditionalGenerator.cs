@@ -60,7 +60,7 @@ public sealed class ConditionalGenerator : nn.Module<Tensor, Tensor>
             h = _linears[i].forward(h);
             if (i + 1 == _noiseAfter) h = noise.Forward(h, z);
             bool last = i == _linears.Length - 1;
-            if (!last || _leakyOutput) h = nn.functional.leaky_relu(h, _slope);
+            if (!last || _leakyOutput) h = h.leaky_relu(TorchScalars.Of(_slope));
         }
         return theta_norm.Inverse(h).MoveToOuterDisposeScope();
     }

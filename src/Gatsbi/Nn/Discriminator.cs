@@ -46,7 +46,7 @@ public sealed class Discriminator : nn.Module<Tensor, Tensor, Tensor>
         for (int i = 0; i < _linears.Length; i++)
         {
             h = _linears[i].forward(h);
-            if (i < _linears.Length - 1) h = nn.functional.leaky_relu(h, _slope);
+            if (i < _linears.Length - 1) h = h.leaky_relu(TorchScalars.Of(_slope));
         }
         return h.MoveToOuterDisposeScope();
     }

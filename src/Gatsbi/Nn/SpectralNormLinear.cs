@@ -23,14 +23,15 @@ public sealed class SpectralNormLinear : nn.Module<Tensor, Tensor>
 
     public SpectralNormLinear(long inFeatures, long outFeatures, bool hasBias = true) : base(nameof(SpectralNormLinear))
     {
-        // Borrow nn.Linear's initialisation so the weights start exactly as PyTorch's would.
-        using (var template = nn.Linear(inFeatures, outFeatures, hasBias))
+        using (var scope = NewDisposeScope())
         {
-            weight_orig = new Parameter(template.weight!.detach().clone());
-            if (hasBias) bias = new Parameter(template.bias!.detach().clone());
+            // Borrow nn.Linear's initialisation so the weights start exactly as PyTorch's would.
+            using var template = nn.Linear(inFeatures, outFeatures, hasBias);
+            weight_orig = new Parameter(template.weight!.detach().clone().MoveToOuterDisposeScope());
+            if (hasBias) bias = new Parameter(template.bias!.detach().clone().MoveToOuterDisposeScope());
+            weight_u = nn.functional.normalize(randn(outFeatures), p: 2, dim: 0, eps: Eps).MoveToOuterDisposeScope();
+            weight_v = nn.functional.normalize(randn(inFeatures), p: 2, dim: 0, eps: Eps).MoveToOuterDisposeScope();
         }
-        weight_u = nn.functional.normalize(randn(outFeatures), p: 2, dim: 0, eps: Eps);
-        weight_v = nn.functional.normalize(randn(inFeatures), p: 2, dim: 0, eps: Eps);
         RegisterComponents();
     }
 

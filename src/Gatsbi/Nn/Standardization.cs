@@ -25,15 +25,14 @@ public sealed class Standardization : nn.Module<Tensor, Tensor>
     /// <summary>Sets mean and std from the columns of <paramref name="values"/>; near-constant columns keep std 1.</summary>
     public void Fit(Tensor values)
     {
+        using var scope = NewDisposeScope();
         using var _ = no_grad();
-        using var m = values.mean([0]);
-        using var s = values.std(0);
-        using var safe = where(s > 1e-8f, s, ones_like(s));
-        mean.copy_(m);
-        std.copy_(safe);
+        var s = values.std(0);
+        mean.copy_(values.mean([0]));
+        std.copy_(where(s.gt(TorchScalars.Of(1e-8)), s, ones_like(s)));
     }
 
-    public override Tensor forward(Tensor values) => (values - mean) / std;
+    public override Tensor forward(Tensor values) => values.Minus(mean).div_(std);
 
-    public Tensor Inverse(Tensor standardized) => standardized * std + mean;
+    public Tensor Inverse(Tensor standardized) => (standardized * std).PlusInPlace(mean);
 }

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Gatsbi.Distributions;
 using Gatsbi.Native;
 using Gatsbi.Nn;
@@ -26,7 +27,8 @@ public static class PosteriorFile
 {
     public const int FormatVersion = 1;
     private static readonly byte[] Magic = "GATSBI.M"u8.ToArray();
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+    // Named literals, because support bounds may be infinite (a positive parameter has support (0, ∞)).
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
     private sealed record Header(
         string Kind,
@@ -78,6 +80,10 @@ public static class PosteriorFile
         string Fail(string problem) => $"{path}: {problem}";
 
         int minimum = Magic.Length + 4 + 4 + 8 + 32;
+        if (bytes.Length == 0)
+            throw new InvalidDataException(Fail("the file is empty."));
+        if (bytes.Length < Magic.Length && Magic.AsSpan(0, bytes.Length).SequenceEqual(bytes))
+            throw new InvalidDataException(Fail($"the file is truncated: {bytes.Length} bytes, less than the {minimum} of an empty model."));
         if (bytes.Length < Magic.Length || !bytes.AsSpan(0, Magic.Length).SequenceEqual(Magic))
             throw new InvalidDataException(Fail("not a Gatsbi.NET model file (the file does not start with the GATSBI.M signature)."));
         if (bytes.Length < minimum)

@@ -1,3 +1,4 @@
+using Gatsbi.Nn;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -35,8 +36,8 @@ public static class GatsbiLoss
         var dFake = sigmoid(fakeLogits);
         Tensor loss = kind switch
         {
-            GatsbiLossKind.Wasserstein => dReal.mean() - dFake.mean(),
-            _ => -(dReal + LogEpsilon).log().mean() - (1 - dFake + LogEpsilon).log().mean(),
+            GatsbiLossKind.Wasserstein => dReal.mean().Minus(dFake.mean()),
+            _ => LogOf(dReal).mean().neg().Minus(LogOneMinus(dFake).mean()),
         };
         return loss.MoveToOuterDisposeScope();
     }
@@ -48,12 +49,18 @@ public static class GatsbiLoss
         var dFake = sigmoid(fakeLogits);
         Tensor loss = kind switch
         {
-            GatsbiLossKind.CrossEntropy => (1 - dFake + LogEpsilon).log().mean(),
-            GatsbiLossKind.NonSaturating => -(dFake + LogEpsilon).log().mean(),
-            GatsbiLossKind.KlDiv => ((1 - dFake + LogEpsilon).log() - (dFake + LogEpsilon).log()).mean(),
+            GatsbiLossKind.CrossEntropy => LogOneMinus(dFake).mean(),
+            GatsbiLossKind.NonSaturating => LogOf(dFake).mean().neg(),
+            GatsbiLossKind.KlDiv => LogOneMinus(dFake).Minus(LogOf(dFake)).mean(),
             GatsbiLossKind.Wasserstein => dFake.mean(),
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
         };
         return loss.MoveToOuterDisposeScope();
     }
+
+    /// <summary>log(d + ε).</summary>
+    private static Tensor LogOf(Tensor d) => d.Plus(LogEpsilon).log();
+
+    /// <summary>log(1 − d + ε), evaluated in that order as the reference implementation does.</summary>
+    private static Tensor LogOneMinus(Tensor d) => d.neg().PlusInPlace(1.0).PlusInPlace(LogEpsilon).log();
 }

@@ -83,7 +83,7 @@ public sealed class GatsbiTrainer(GatsbiOptions options)
         private readonly Tensor _theta, _x, _thetaHold, _xHold;
         private readonly int _batchSize;
         private readonly torch.Generator _random;
-        private readonly OptimizerHelper _optG, _optD;
+        private readonly AdamOptimizer _optG, _optD;
         private readonly List<TrainingRecord> _log = [];
         private readonly Parameter[] _gParams, _dParams;
 
@@ -105,8 +105,8 @@ public sealed class GatsbiTrainer(GatsbiOptions options)
             }
             _gParams = [.. g.parameters()];
             _dParams = [.. d.parameters()];
-            _optG = optim.Adam(_gParams, o.GeneratorLearningRate, o.GeneratorBetas.Beta1, o.GeneratorBetas.Beta2);
-            _optD = optim.Adam(_dParams, o.DiscriminatorLearningRate, o.DiscriminatorBetas.Beta1, o.DiscriminatorBetas.Beta2);
+            _optG = new AdamOptimizer(_gParams, o.GeneratorLearningRate, o.GeneratorBetas.Beta1, o.GeneratorBetas.Beta2);
+            _optD = new AdamOptimizer(_dParams, o.DiscriminatorLearningRate, o.DiscriminatorBetas.Beta1, o.DiscriminatorBetas.Beta2);
         }
 
         public (List<TrainingRecord>, StopReason, int, TimeSpan) Execute(IProgress<TrainingProgress>? progress, CancellationToken cancellation)
@@ -148,7 +148,7 @@ public sealed class GatsbiTrainer(GatsbiOptions options)
             {
                 var theta = _theta.index_select(0, index);
                 var x = _x.index_select(0, index);
-                _optD.zero_grad();
+                _optD.ZeroGrad();
                 Tensor fake;
                 using (no_grad()) fake = _g.Forward(x, Latent(x.shape[0]));
                 // Fake first, then real: the order decides the spectral-norm power iterations, as in the original.
@@ -157,7 +157,7 @@ public sealed class GatsbiTrainer(GatsbiOptions options)
                 var loss = GatsbiLoss.Discriminator(_o.Loss, realLogits, fakeLogits);
                 loss.backward();
                 Clip(_dParams, _o.DiscriminatorMaxGradNorm);
-                _optD.step();
+                _optD.Step();
             }
         }
 
@@ -170,12 +170,12 @@ public sealed class GatsbiTrainer(GatsbiOptions options)
                 foreach (var index in Batches(_o.GeneratorSteps))
                 {
                     var x = _x.index_select(0, index);
-                    _optG.zero_grad();
+                    _optG.ZeroGrad();
                     var fake = _g.Forward(x, Latent(x.shape[0]));
                     var loss = GatsbiLoss.Generator(_o.Loss, _d.forward(fake, x));
                     loss.backward();
                     Clip(_gParams, _o.GeneratorMaxGradNorm);
-                    _optG.step();
+                    _optG.Step();
                 }
             }
             finally
@@ -206,8 +206,8 @@ public sealed class GatsbiTrainer(GatsbiOptions options)
             _d.eval();
             try
             {
-                _optG.zero_grad();
-                _optD.zero_grad();
+                _optG.ZeroGrad();
+                _optD.ZeroGrad();
                 var fake = _g.Forward(_xHold, Latent(_xHold.shape[0]));
                 var fakeLogits = _d.forward(fake, _xHold);
                 var fakeLogitsDetached = _d.forward(fake.detach(), _xHold);
@@ -230,8 +230,8 @@ public sealed class GatsbiTrainer(GatsbiOptions options)
                     dFake.std().item<float>(),
                     CurrentLearningRate(epoch, _o.GeneratorLearningRate),
                     elapsed);
-                _optG.zero_grad();
-                _optD.zero_grad();
+                _optG.ZeroGrad();
+                _optD.ZeroGrad();
                 return record;
             }
             finally
@@ -244,8 +244,8 @@ public sealed class GatsbiTrainer(GatsbiOptions options)
         private void SetLearningRates(int epoch)
         {
             if (_o.Schedule == LearningRateSchedule.Constant) return;
-            foreach (var group in _optG.ParamGroups) group.LearningRate = CurrentLearningRate(epoch, _o.GeneratorLearningRate);
-            foreach (var group in _optD.ParamGroups) group.LearningRate = CurrentLearningRate(epoch, _o.DiscriminatorLearningRate);
+            _optG.LearningRate = CurrentLearningRate(epoch, _o.GeneratorLearningRate);
+            _optD.LearningRate = CurrentLearningRate(epoch, _o.DiscriminatorLearningRate);
         }
 
         private double CurrentLearningRate(int epoch, double initial)
@@ -277,12 +277,8 @@ public sealed class GatsbiTrainer(GatsbiOptions options)
 
         private static bool AllFinite(Parameter[] parameters)
         {
-            foreach (var p in parameters)
-            {
-                using var finite = isfinite(p).all();
-                if (!finite.item<bool>()) return false;
-            }
-            return true;
+            using var scope = NewDisposeScope();
+            return parameters.All(p => isfinite(p).all().item<bool>());
         }
 
         private static void SetRequiresGrad(Parameter[] parameters, bool value)

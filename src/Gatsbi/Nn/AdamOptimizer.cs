@@ -1,0 +1,64 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Gatsbi.Nn;
+
+/// <summary>
+/// Adam (Kingma and Ba 2015) exactly as PyTorch's <c>torch.optim.Adam</c> without weight decay or AMSGrad.
+/// TorchSharp's own Adam is written with implicit scalar conversions (see <see cref="TorchScalars"/> for why
+/// that is unsafe in long loops); this one keeps every scalar alive for the duration of its native call.
+/// </summary>
+public sealed class AdamOptimizer : IDisposable
+{
+    private readonly Parameter[] _parameters;
+    private readonly Tensor[] _m, _v;
+    private readonly double _beta1, _beta2, _eps;
+    private long _step;
+
+    public AdamOptimizer(IEnumerable<Parameter> parameters, double learningRate, double beta1, double beta2, double eps = 1e-8)
+    {
+        _parameters = [.. parameters];
+        _m = _parameters.Select(p => zeros_like(p).DetachFromDisposeScope()).ToArray();
+        _v = _parameters.Select(p => zeros_like(p).DetachFromDisposeScope()).ToArray();
+        LearningRate = learningRate;
+        _beta1 = beta1;
+        _beta2 = beta2;
+        _eps = eps;
+    }
+
+    public double LearningRate { get; set; }
+    public IReadOnlyList<Parameter> Parameters => _parameters;
+
+    public void ZeroGrad()
+    {
+        using var scope = NewDisposeScope();
+        foreach (var p in _parameters) p.grad?.zero_();
+    }
+
+    public void Step()
+    {
+        _step++;
+        double correction1 = 1 - Math.Pow(_beta1, _step);
+        double correction2 = 1 - Math.Pow(_beta2, _step);
+        using var stepSize = (-LearningRate / correction1).ToScalar();
+        using var secondMomentScale = (1 / Math.Sqrt(correction2)).ToScalar();
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        for (int i = 0; i < _parameters.Length; i++)
+        {
+            var grad = _parameters[i].grad;
+            if (grad is null) continue;
+            _m[i].mul_(TorchScalars.Of(_beta1)).add_(grad, alpha: TorchScalars.Of(1 - _beta1));
+            _v[i].mul_(TorchScalars.Of(_beta2)).addcmul_(grad, grad, value: TorchScalars.Of(1 - _beta2));
+            var denominator = _v[i].sqrt().mul_(secondMomentScale).PlusInPlace(_eps);
+            _parameters[i].addcdiv_(_m[i], denominator, value: stepSize);
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var t in _m) t.Dispose();
+        foreach (var t in _v) t.Dispose();
+    }
+}

@@ -1,0 +1,173 @@
+using Gatsbi.Benchmarks.Tasks;
+using Gatsbi.Distributions;
+using Gatsbi.Inference.Gatsbi;
+using Gatsbi.Nn;
+using Gatsbi.Simulation;
+using Gatsbi.Tests.Core;
+using TorchSharp;
+
+namespace Gatsbi.Tests.Inference;
+
+[Collection(TorchCollection.Name)]
+public sealed class GatsbiTrainerTests : TorchTest
+{
+    private static readonly TwoMoons Task = new();
+    private static readonly Support TwoMoonsSupport = Task.Prior.Support!;
+
+    /// <summary>The tuned preset, cut down to a few seconds of training.</summary>
+    private static GatsbiOptions Tiny => GatsbiOptions.Fast() with { MaxEpochs = 30, HoldOut = 100, LogEvery = 10 };
+
+    private static SimulationSet Simulate(int count, ulong seed = 1) =>
+        new SimulationRunner().Run(Task.Prior, Task.Simulator, count, seed);
+
+    private static float[,] Sample(GatsbiResult result, ulong seed = 5) =>
+        result.Posterior.Sample(Task.Observation(1), 500, seed).Samples;
+
+    [Fact]
+    public void Training_returns_a_full_log_of_finite_records_and_a_posterior_inside_the_support()
+    {
+        var progress = new List<TrainingProgress>();
+        var result = new GatsbiTrainer(Tiny).Train(Simulate(600), TwoMoonsSupport, seed: 3, new SyncProgress<TrainingProgress>(progress.Add));
+        using var posterior = result.Posterior;
+
+        Assert.Equal(StopReason.EpochBudget, result.StopReason);
+        Assert.Equal(30, result.Epochs);
+        Assert.Equal(0, result.DroppedSimulations);
+        Assert.Equal(new[] { 10, 20, 30 }, result.Log.Select(r => r.Epoch));
+        foreach (var r in result.Log)
+        {
+            double[] values = [r.DiscriminatorLoss, r.GeneratorLoss, r.DiscriminatorGradNorm, r.GeneratorGradNorm,
+                r.DRealMean, r.DRealStd, r.DFakeMean, r.DFakeStd, r.GeneratorLearningRate];
+            Assert.All(values, v => Assert.True(double.IsFinite(v), $"epoch {r.Epoch}: {r}"));
+            Assert.InRange(r.DRealMean, 0, 1);
+            Assert.InRange(r.DFakeMean, 0, 1);
+            Assert.True(r.DiscriminatorGradNorm > 0 && r.GeneratorGradNorm > 0);
+        }
+        // Cosine schedule: from the initial rate down to FinalLearningRateFraction of it at the last epoch.
+        Assert.Equal(Tiny.GeneratorLearningRate * Tiny.FinalLearningRateFraction, result.Log[^1].GeneratorLearningRate, 12);
+        Assert.True(result.Log[0].GeneratorLearningRate > result.Log[1].GeneratorLearningRate);
+        Assert.Equal(Enumerable.Range(1, 30), progress.Select(p => p.Epoch));
+        Assert.Equal(result.Log[^1], progress[^1].Latest);
+
+        var samples = result.Posterior.Sample(Task.Observation(1), 1000, seed: 9);
+        Assert.True(samples.Count > 0);
+        Assert.Equal(samples.Drawn - samples.Count, samples.Rejected);
+        for (int i = 0; i < samples.Count; i++)
+            Assert.True(TwoMoonsSupport.Contains(samples.Samples.Row(i)), $"sample {i} outside the prior support");
+    }
+
+    [Fact]
+    public void The_same_seed_gives_identical_results_and_another_seed_does_not()
+    {
+        var data = Simulate(600);
+        var a = new GatsbiTrainer(Tiny).Train(data, TwoMoonsSupport, seed: 7);
+        var b = new GatsbiTrainer(Tiny).Train(data, TwoMoonsSupport, seed: 7);
+        var c = new GatsbiTrainer(Tiny).Train(data, TwoMoonsSupport, seed: 8);
+        using (a.Posterior)
+        using (b.Posterior)
+        using (c.Posterior)
+        {
+            Assert.Equal(Sample(a), Sample(b));
+            Assert.Equal(a.Log.Select(r => r with { Elapsed = TimeSpan.Zero }), b.Log.Select(r => r with { Elapsed = TimeSpan.Zero }));
+            Assert.NotEqual(Sample(a), Sample(c));
+            // Sampling seeds matter too.
+            Assert.NotEqual(Sample(a, seed: 5), Sample(a, seed: 6));
+        }
+    }
+
+    [Fact]
+    public void Non_finite_rows_are_dropped_and_counted()
+    {
+        var data = Simulate(600);
+        var bad = new HashSet<int> { 0, 17, 250, 599 };
+        foreach (int i in bad) data.X[i, i % 2] = i == 250 ? float.PositiveInfinity : float.NaN;
+        data.Theta[300, 1] = float.NaN;
+
+        var result = new GatsbiTrainer(Tiny with { MaxEpochs = 2, LogEvery = 1 }).Train(data, TwoMoonsSupport, seed: 1);
+        using var posterior = result.Posterior;
+
+        Assert.Equal(5, result.DroppedSimulations);
+        Assert.All(result.Log, r => Assert.True(double.IsFinite(r.DiscriminatorLoss) && double.IsFinite(r.GeneratorLoss)));
+    }
+
+    [Fact]
+    public void Too_few_simulations_give_a_clear_error()
+    {
+        var e = Assert.Throws<ArgumentException>(() => new GatsbiTrainer(Tiny).Train(Simulate(101), TwoMoonsSupport, seed: 1));
+        Assert.Contains("more than 101 finite simulations", e.Message);
+        Assert.Contains("hold-out 100", e.Message);
+        Assert.Contains("got 101", e.Message);
+
+        // Enough rows, but not once the failed ones are dropped.
+        var data = Simulate(110);
+        for (int i = 0; i < 10; i++) data.X[i, 0] = float.NaN;
+        var dropped = Assert.Throws<ArgumentException>(() => new GatsbiTrainer(Tiny).Train(data, TwoMoonsSupport, seed: 1));
+        Assert.Contains("got 100 after dropping 10", dropped.Message);
+    }
+
+    private static readonly Dictionary<string, Func<GatsbiOptions, GatsbiOptions>> InvalidChanges = new()
+    {
+        [nameof(GatsbiOptions.DiscriminatorSteps)] = o => o with { DiscriminatorSteps = 0 },
+        [nameof(GatsbiOptions.GeneratorSteps)] = o => o with { GeneratorSteps = 0 },
+        [nameof(GatsbiOptions.GeneratorLearningRate)] = o => o with { GeneratorLearningRate = 0 },
+        [nameof(GatsbiOptions.DiscriminatorLearningRate)] = o => o with { DiscriminatorLearningRate = -1e-3 },
+        [nameof(GatsbiOptions.BatchSizeFraction)] = o => o with { BatchSizeFraction = 1.5 },
+        [nameof(GatsbiOptions.MaxBatchSize)] = o => o with { MaxBatchSize = 0 },
+        [nameof(GatsbiOptions.HoldOut)] = o => o with { HoldOut = 1 },
+        [nameof(GatsbiOptions.LogEvery)] = o => o with { LogEvery = 0 },
+        [nameof(GatsbiOptions.MaxEpochs)] = o => o with { MaxEpochs = 0 },
+        [nameof(GatsbiOptions.FinalLearningRateFraction)] = o => o with { FinalLearningRateFraction = 0 },
+        [nameof(GatsbiOptions.Threads)] = o => o with { Threads = 0 },
+        [nameof(GeneratorSpec.NoiseAfterLayer)] = o => o with { Generator = o.Generator with { NoiseAfterLayer = 9 } },
+    };
+
+    public static TheoryData<string> InvalidOptionNames => new(InvalidChanges.Keys);
+
+    [Theory]
+    [MemberData(nameof(InvalidOptionNames))]
+    public void Validate_names_the_offending_option(string name)
+    {
+        var options = InvalidChanges[name](Tiny);
+        var e = Assert.Throws<ArgumentException>(options.Validate);
+        Assert.Contains(name, e.Message);
+        // Train validates before doing any work.
+        Assert.Throws<ArgumentException>(() => new GatsbiTrainer(options).Train(Simulate(300), TwoMoonsSupport, seed: 1));
+    }
+
+    [Fact]
+    public void The_presets_are_valid()
+    {
+        GatsbiOptions.Paper().Validate();
+        GatsbiOptions.Fast().Validate();
+        Assert.Equal(100, GatsbiOptions.Paper().BatchSize(1000));
+        Assert.Equal(1000, GatsbiOptions.Paper().BatchSize(100_000));
+        Assert.Equal(1, GatsbiOptions.Paper().BatchSize(5));
+    }
+
+    [Fact]
+    public void A_cancelled_run_stops_after_the_current_epoch_and_returns_a_posterior()
+    {
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+        var result = new GatsbiTrainer(Tiny).Train(Simulate(300), TwoMoonsSupport, seed: 1, cancellation: cancelled.Token);
+        using var posterior = result.Posterior;
+        Assert.Equal(StopReason.Cancelled, result.StopReason);
+        Assert.Equal(1, result.Epochs);
+        Assert.Equal(2, posterior.Sample(Task.Observation(1), 2, seed: 1).Requested);
+    }
+
+    [Fact]
+    public void The_thread_count_is_restored_after_training()
+    {
+        int before = torch.get_num_threads();
+        var result = new GatsbiTrainer(Tiny with { MaxEpochs = 1, Threads = before == 1 ? 2 : 1 }).Train(Simulate(300), TwoMoonsSupport, seed: 1);
+        using var posterior = result.Posterior;
+        Assert.Equal(before == 1 ? 2 : 1, result.Threads);
+        Assert.Equal(before, torch.get_num_threads());
+    }
+
+    private sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
+    }
+}

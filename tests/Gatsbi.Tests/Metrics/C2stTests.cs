@@ -1,0 +1,178 @@
+using System.Text.Json;
+using Gatsbi.Metrics;
+using Gatsbi.Randomness;
+using Gatsbi.Storage;
+using Gatsbi.Tests.Core;
+using Xunit.Abstractions;
+
+namespace Gatsbi.Tests.Metrics;
+
+[Collection(TorchCollection.Name)]
+public sealed class C2stTests(ITestOutputHelper output) : TorchTest
+{
+    private static readonly string CaseFolder = Path.Combine(AppContext.BaseDirectory, "Data", "c2st_cases");
+
+    private sealed record Case(string Task, string X, string Y, double C2stSklearn);
+
+    private static readonly Lazy<Case[]> Cases = new(() =>
+    {
+        var json = File.ReadAllText(Path.Combine(CaseFolder, "expected.json"));
+        var cases = JsonSerializer.Deserialize<Case[]>(json, new JsonSerializerOptions
+        {
+            PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+            PropertyNameCaseInsensitive = true,
+        });
+        return cases!;
+    });
+
+    private static float[,] Read(string name) => CsvMatrix.Read(Path.Combine(CaseFolder, name + ".gz")).Values;
+
+    /// <summary>
+    /// Our C2ST against scikit-learn's on the shared calibration cases (Data/c2st_cases/README.md). The README's
+    /// tolerance for an independent implementation is ±0.02: the classifiers' random streams (NumPy's MT19937
+    /// vs ours) differ, so the two values are different draws of a noisy metric; ours is deterministic for its
+    /// fixed seed (1).
+    /// </summary>
+    private void AgreesWithScikitLearn(string y, double tolerance = 0.02)
+    {
+        var c = Cases.Value.Single(k => k.Y == y);
+        var result = C2st.Compute(Read(c.X), Read(c.Y));
+        output.WriteLine($"{c.Y}: ours {result.Accuracy:F4}, sklearn {c.C2stSklearn:F4}; fold epochs {string.Join(", ", result.FoldEpochs)}");
+        Assert.InRange(result.Accuracy, c.C2stSklearn - tolerance, c.C2stSklearn + tolerance);
+    }
+
+    [Fact]
+    public void The_case_list_is_complete()
+    {
+        Assert.Equal(8, Cases.Value.Length);
+        Assert.All(Cases.Value, c => Assert.True(File.Exists(Path.Combine(CaseFolder, c.Y + ".gz")), c.Y));
+        Assert.All(Cases.Value, c => Assert.InRange(c.C2stSklearn, 0.4, 1.0));
+    }
+
+    /// <summary>The two quick cases (one per task, about 8 s together on the 2-core dev machine) run by default.</summary>
+    [Theory]
+    [InlineData("two_moons_Y_split_halves.csv")]
+    [InlineData("slcp_Y_gaussian_fit.csv")]
+    public void Case_agrees_with_scikit_learn(string y) => AgreesWithScikitLearn(y);
+
+    /// <summary>
+    /// The other cases took 9–33 s each in Debug on the 2-core dev machine (all 8 together about 100 s), so
+    /// they are opt-in: <c>--filter "Category=Slow"</c>.
+    /// </summary>
+    [Theory]
+    [Trait("Category", "Slow")]
+    [InlineData("two_moons_Y_gaussian_fit.csv")]
+    [InlineData("two_moons_Y_shift_0.1.csv")]
+    [InlineData("slcp_Y_split_halves.csv")]
+    [InlineData("slcp_Y_jitter_0.05.csv")]
+    [InlineData("slcp_Y_shift_0.1.csv")]
+    public void Slow_case_agrees_with_scikit_learn(string y) => AgreesWithScikitLearn(y);
+
+    /// <summary>
+    /// two_moons jitter_0.05 is much noisier than ±0.02: the classifier stops early on a long plateau, after
+    /// 250–600 epochs depending on its random stream. Our C2ST with classifier seeds 1..5 gave 0.717, 0.718,
+    /// 0.766, 0.753, 0.716 (sd ≈ 0.023); scikit-learn's single-seed 0.744 lies inside that range. The difference
+    /// of two single-seed draws therefore has sd ≈ 0.033, and ±0.04 is about 1.2 of those sd (a systematic
+    /// error, e.g. a wrong stopping rule or L2 scaling, would move every seed, typically by more).
+    /// </summary>
+    [Fact]
+    [Trait("Category", "Slow")]
+    public void Noisy_two_moons_jitter_case_agrees_with_scikit_learn_within_its_seed_spread() =>
+        AgreesWithScikitLearn("two_moons_Y_jitter_0.05.csv", tolerance: 0.04);
+
+    private static float[,] Gaussian(int n, double[] mean, Rng rng)
+    {
+        var x = new float[n, mean.Length];
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < mean.Length; j++)
+                x[i, j] = (float)(mean[j] + rng.Normal());
+        return x;
+    }
+
+    [Theory]
+    [InlineData(1.0)]
+    [InlineData(1.4142135623730951)]
+    public void Shifted_gaussians_approach_the_Bayes_accuracy(double distance)
+    {
+        // sbibm_tasks.md §4.4: N(0, I) vs N(Δ, I) has Bayes accuracy Φ(‖Δ‖/2): 0.691 for 1, 0.760 for √2.
+        var rng = new Rng(123);
+        const int n = 2500;
+        var shift = new[] { distance / Math.Sqrt(2), distance / Math.Sqrt(2) };
+        var result = C2st.Compute(Gaussian(n, [0, 0], rng), Gaussian(n, shift, rng));
+        double bayes = Stats.NormalCdf(distance / 2);
+        output.WriteLine($"‖Δ‖ = {distance}: C2ST {result.Accuracy:F4}, Bayes {bayes:F4}");
+        // 5,000 test predictions in all: SE ≈ √(0.7·0.3/5000) ≈ 0.0065. No classifier beats the Bayes rule
+        // beyond noise (+3 SE); the MLP may fall a little short of it (the spec: "values a little below are
+        // normal"), so the lower bound allows 0.035.
+        Assert.InRange(result.Accuracy, bayes - 0.035, bayes + 0.02);
+    }
+
+    [Fact]
+    public void Two_samples_of_one_distribution_are_indistinguishable()
+    {
+        var rng = new Rng(321);
+        var result = C2st.Compute(Gaussian(2500, [1, -2, 0.5], rng), Gaussian(2500, [1, -2, 0.5], rng));
+        output.WriteLine($"same distribution: {result.Accuracy:F4}");
+        // Chance accuracy 0.5 with SE √(0.25/5000) ≈ 0.007 over the pooled test predictions; ±0.03 is > 4 SE.
+        Assert.InRange(result.Accuracy, 0.47, 0.53);
+        Assert.Equal(5, result.FoldAccuracies.Length);
+        Assert.Equal(result.FoldAccuracies.Average(), result.Accuracy, 12);
+    }
+
+    [Fact]
+    public void Fully_separated_sets_score_one_and_results_are_deterministic()
+    {
+        var rng = new Rng(5);
+        var x = Gaussian(300, [0, 0], rng);
+        var y = Gaussian(300, [20, 0], rng);
+        var a = C2st.Compute(x, y);
+        Assert.Equal(1.0, a.Accuracy);
+        var options = new C2stOptions { Seed = 7 };
+        Assert.Equal(C2st.Compute(x, Gaussian(300, [0.5, 0], new Rng(6)), options).FoldAccuracies,
+            C2st.Compute(x, Gaussian(300, [0.5, 0], new Rng(6)), options).FoldAccuracies);
+    }
+
+    [Fact]
+    public void Different_column_counts_are_rejected()
+    {
+        var e = Assert.Throws<ArgumentException>(() => C2st.Compute(new float[10, 2], new float[10, 3]));
+        Assert.Contains("equal dimension", e.Message);
+        Assert.Contains("2 columns", e.Message);
+        Assert.Contains("3", e.Message);
+    }
+
+    [Fact]
+    public void Non_finite_values_are_rejected_with_their_position()
+    {
+        var rng = new Rng(1);
+        var x = Gaussian(10, [0, 0], rng);
+        var y = Gaussian(10, [0, 0], rng);
+        y[4, 1] = float.NaN;
+        var e = Assert.Throws<ArgumentException>(() => C2st.Compute(x, y));
+        Assert.Contains("second sample set", e.Message);
+        Assert.Contains("row 4, column 1", e.Message);
+        x[2, 0] = float.PositiveInfinity;
+        Assert.Contains("first sample set", Assert.Throws<ArgumentException>(() => C2st.Compute(x, y)).Message);
+    }
+
+    [Fact]
+    public void A_constant_column_is_rejected_when_z_scoring()
+    {
+        var rng = new Rng(2);
+        var x = Gaussian(10, [0, 0, 0], rng);
+        var y = Gaussian(10, [0, 0, 0], rng);
+        for (int i = 0; i < 10; i++) x[i, 2] = 4f;
+        var e = Assert.Throws<ArgumentException>(() => C2st.Compute(x, y));
+        Assert.Contains("Column 2", e.Message);
+        Assert.Contains("constant", e.Message);
+    }
+
+    [Fact]
+    public void Too_few_rows_or_columns_and_bad_options_are_rejected()
+    {
+        Assert.Contains("at least 2 samples", Assert.Throws<ArgumentException>(() => C2st.Compute(new float[1, 2], new float[5, 2])).Message);
+        Assert.Contains("at least one column", Assert.Throws<ArgumentException>(() => C2st.Compute(new float[5, 0], new float[5, 0])).Message);
+        Assert.Contains("2 folds", Assert.Throws<ArgumentException>(() => C2st.Compute(new float[5, 1], new float[5, 1], new C2stOptions { Folds = 1 })).Message);
+        Assert.Contains("batch size", Assert.Throws<ArgumentException>(() => new C2stOptions { BatchSize = 0 }.Validate()).Message);
+    }
+}
