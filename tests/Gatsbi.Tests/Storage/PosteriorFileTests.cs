@@ -194,7 +194,7 @@ public sealed class PosteriorFileTests : TorchTest, IDisposable
         var path = _temp.File("empty.gatsbi");
         var e = LoadFails(path, []);
         Assert.Contains(path, e.Message);
-        Assert.Contains("not a Gatsbi.NET model file", e.Message);
+        Assert.Contains("the file is empty", e.Message);
     }
 
     [Fact]
