@@ -1,0 +1,19 @@
+using System.CommandLine;
+using Gatsbi.Cli.Commands;
+
+namespace Gatsbi.Cli;
+
+/// <summary>The <c>gatsbi</c> command tree.</summary>
+public static class GatsbiApp
+{
+    public static RootCommand Create() => new("Gatsbi.NET: simulation-based inference with generative adversarial networks (GATSBI).")
+    {
+        DemoCommand.Create(),
+        TrainCommand.Create(),
+        SampleCommand.Create(),
+        C2stCommand.Create(),
+    };
+
+    /// <summary>Parses and runs one command line; returns the process exit code.</summary>
+    public static int Run(string[] args) => Create().Parse(args).Invoke();
+}

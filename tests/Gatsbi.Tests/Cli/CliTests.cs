@@ -1,0 +1,111 @@
+using Gatsbi.Cli;
+using Gatsbi.Storage;
+using Gatsbi.Tests.Core;
+
+namespace Gatsbi.Tests.Cli;
+
+/// <summary>The <c>gatsbi</c> command end to end, in process: outputs, exit codes and error messages.</summary>
+[Collection(TorchCollection.Name)]
+public sealed class CliTests : TorchTest, IDisposable
+{
+    private readonly TempFolder _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    /// <summary>Runs the command with standard output and error captured.</summary>
+    private static (int Code, string Out, string Error) Run(params string[] args)
+    {
+        var (oldOut, oldError) = (Console.Out, Console.Error);
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        Console.SetOut(output);
+        Console.SetError(error);
+        try
+        {
+            return (GatsbiApp.Run(args), output.ToString(), error.ToString());
+        }
+        finally
+        {
+            Console.SetOut(oldOut);
+            Console.SetError(oldError);
+        }
+    }
+
+    [Fact]
+    public void Train_then_sample_writes_a_model_a_log_and_samples()
+    {
+        string dir = Path.Combine(_temp.Path, "run");
+        var train = Run("train", "--task", "two_moons", "--simulations", "400", "--epochs", "20", "--seed", "3", "--out", dir);
+        Assert.True(train.Code == 0, train.Error);
+        foreach (var file in new[] { "posterior.gatsbi", "training_log.csv", "training.png" })
+            Assert.True(File.Exists(Path.Combine(dir, file)), $"{file} missing; output: {train.Out}");
+
+        string observation = Path.Combine(_temp.Path, "xo.csv");
+        File.WriteAllText(observation, "data_1,data_2\n-0.68,0.02\n");
+        string samples = Path.Combine(_temp.Path, "samples.csv");
+        var sample = Run("sample", "--model", Path.Combine(dir, "posterior.gatsbi"), "--observation", observation, "--n", "250", "--out", samples);
+        Assert.True(sample.Code == 0, sample.Error);
+        var table = CsvMatrix.Read(samples);
+        Assert.Equal(["parameter_1", "parameter_2"], table.ColumnNames);
+        Assert.Equal(250, table.Rows);
+    }
+
+    [Fact]
+    public void A_missing_model_file_is_an_input_error_naming_the_file()
+    {
+        string missing = Path.Combine(_temp.Path, "nope.gatsbi");
+        string observation = Path.Combine(_temp.Path, "xo.csv");
+        File.WriteAllText(observation, "data_1,data_2\n0,0\n");
+        var result = Run("sample", "--model", missing, "--observation", observation, "--out", Path.Combine(_temp.Path, "s.csv"));
+        Assert.Equal(2, result.Code);
+        Assert.Contains(missing, result.Error);
+        Assert.StartsWith("error:", result.Error.Trim());
+    }
+
+    [Fact]
+    public void C2st_of_files_with_different_columns_names_both_files()
+    {
+        string a = Path.Combine(_temp.Path, "a.csv"), b = Path.Combine(_temp.Path, "b.csv");
+        File.WriteAllText(a, "p1,p2\n1,2\n3,4\n");
+        File.WriteAllText(b, "p1\n1\n2\n");
+        var result = Run("c2st", a, b);
+        Assert.Equal(2, result.Code);
+        Assert.Contains(a, result.Error);
+        Assert.Contains(b, result.Error);
+    }
+
+    [Fact]
+    public void A_bad_number_in_user_data_names_file_line_and_column()
+    {
+        string theta = Path.Combine(_temp.Path, "theta.csv"), x = Path.Combine(_temp.Path, "x.csv");
+        File.WriteAllText(theta, "a,b\n0.1,0.2\n0.3,oops\n");
+        File.WriteAllText(x, "x1\n1\n2\n");
+        var result = Run("train", "--theta", theta, "--x", x, "--out", Path.Combine(_temp.Path, "out"));
+        Assert.Equal(2, result.Code);
+        Assert.Contains(theta, result.Error);
+        Assert.Contains("line 3", result.Error);
+        Assert.Contains("column 2", result.Error);
+    }
+
+    [Fact]
+    public void Mismatched_user_data_row_counts_are_reported()
+    {
+        string theta = Path.Combine(_temp.Path, "theta.csv"), x = Path.Combine(_temp.Path, "x.csv");
+        File.WriteAllText(theta, "a\n1\n2\n3\n");
+        File.WriteAllText(x, "x1\n1\n2\n");
+        var result = Run("train", "--theta", theta, "--x", x, "--out", Path.Combine(_temp.Path, "out"));
+        Assert.Equal(2, result.Code);
+        Assert.Contains("3 rows", result.Error);
+        Assert.Contains("2", result.Error);
+    }
+
+    [Fact]
+    public void An_unknown_preset_lists_the_known_ones()
+    {
+        var result = Run("train", "--task", "two_moons", "--preset", "turbo", "--out", Path.Combine(_temp.Path, "out"));
+        Assert.Equal(2, result.Code);
+        Assert.Contains("turbo", result.Error);
+        Assert.Contains("fast", result.Error);
+        Assert.Contains("paper", result.Error);
+    }
+}
