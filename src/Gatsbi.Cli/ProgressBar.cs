@@ -73,7 +73,8 @@ public sealed class ProgressBar : IDisposable
         {
             int filled = (int)Math.Round(fraction * BarWidth);
             string bar = new string('█', filled) + new string('░', BarWidth - filled);
-            string line = $"\r{_label,-10} {bar} {fraction,4:P0} {counts}  {Format(elapsed)} ETA {eta}{tail}";
+            string timing = final ? Format(elapsed) : $"{Format(elapsed)} ETA {eta}";
+            string line = $"\r{_label,-10} {bar} {fraction,4:P0} {counts}  {timing}{tail}";
             int width = SafeWindowWidth();
             if (line.Length > width) line = line[..width];
             Console.Error.Write(line.PadRight(width));
