@@ -15,9 +15,15 @@ internal static class Presets
     };
 
     /// <summary>Applies the command-line overrides that every training command offers.</summary>
-    public static GatsbiOptions WithOverrides(GatsbiOptions options, int? epochs, int? threads) => options with
+    public static GatsbiOptions WithOverrides(GatsbiOptions options, int? epochs, int? threads)
     {
-        MaxEpochs = epochs ?? options.MaxEpochs,
-        Threads = threads ?? options.Threads,
-    };
+        if (epochs is { } e) RequireAtLeast(1, e, "--epochs");
+        if (threads is { } t) RequireAtLeast(1, t, "--threads");
+        return options with { MaxEpochs = epochs ?? options.MaxEpochs, Threads = threads ?? options.Threads };
+    }
+
+    public static void RequireAtLeast(int minimum, int value, string option)
+    {
+        if (value < minimum) throw new ArgumentException($"{option} must be at least {minimum}; got {value}.");
+    }
 }

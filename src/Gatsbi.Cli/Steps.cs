@@ -45,10 +45,10 @@ internal static class Steps
         return samples;
     }
 
-    public static C2stResult C2st(float[,] reference, float[,] samples, C2stOptions options)
+    public static C2stResult C2st(float[,] reference, float[,] samples, C2stOptions options, CancellationToken cancellation)
     {
         using var bar = new ProgressBar("C2ST", options.Folds);
-        var result = Metrics.C2st.Compute(reference, samples, options, bar.AsProgress());
+        var result = Metrics.C2st.Compute(reference, samples, options, bar.AsProgress(), cancellation);
         bar.Complete();
         return result;
     }
@@ -62,15 +62,17 @@ internal static class Steps
         if (result.Log.Count == 0) return;
 
         var log = result.Log;
-        var rows = new float[log.Count, 9];
+        string[] columns = ["epoch", "dis_loss", "gen_loss", "dis_grad", "gen_grad", "dreal_mean", "dreal_std", "dfake_mean", "dfake_std", "gen_lr", "seconds"];
+        var rows = new float[log.Count, columns.Length];
         for (int i = 0; i < log.Count; i++)
         {
             var r = log[i];
-            double[] values = [r.Epoch, r.DiscriminatorLoss, r.GeneratorLoss, r.DiscriminatorGradNorm, r.GeneratorGradNorm, r.DRealMean, r.DFakeMean, r.GeneratorLearningRate, r.Elapsed.TotalSeconds];
+            double[] values = [r.Epoch, r.DiscriminatorLoss, r.GeneratorLoss, r.DiscriminatorGradNorm, r.GeneratorGradNorm,
+                r.DRealMean, r.DRealStd, r.DFakeMean, r.DFakeStd, r.GeneratorLearningRate, r.Elapsed.TotalSeconds];
             for (int j = 0; j < values.Length; j++) rows[i, j] = (float)values[j];
         }
         string csv = Path.Combine(directory, "training_log.csv");
-        CsvMatrix.Write(csv, new NamedMatrix(["epoch", "dis_loss", "gen_loss", "dis_grad", "gen_grad", "dreal_mean", "dfake_mean", "gen_lr", "seconds"], rows));
+        CsvMatrix.Write(csv, new NamedMatrix(columns, rows));
         var epochs = log.Select(r => (double)r.Epoch).ToArray();
         string png = Path.Combine(directory, "training.png");
         new LinePlot { Title = "GATSBI training (hold-out set)", XLabel = "epoch", YLabel = "value" }

@@ -16,14 +16,14 @@ internal static class C2stCommand
         {
             reference, samples, seed,
         };
-        command.SetAction(parse => CommandRunner.Run(_ =>
+        command.SetAction(parse => CommandRunner.Run(cancel =>
         {
             string a = parse.GetValue(reference)!, b = parse.GetValue(samples)!;
             var x = CsvMatrix.Read(a);
             var y = CsvMatrix.Read(b);
             if (x.Columns != y.Columns)
                 throw new ArgumentException($"{a} has {x.Columns} columns but {b} has {y.Columns}; C2ST compares samples of the same parameters.");
-            var result = Steps.C2st(x.Values, y.Values, new C2stOptions { Seed = parse.GetValue(seed) });
+            var result = Steps.C2st(x.Values, y.Values, new C2stOptions { Seed = parse.GetValue(seed) }, cancel);
             Console.WriteLine($"C2ST = {Steps.Format(result.Accuracy)} (folds: {string.Join(", ", result.FoldAccuracies.Select(Steps.Format))})");
             return 0;
         }));

@@ -27,6 +27,7 @@ internal static class DemoCommand
         {
             var task = new TwoMoons();
             int number = parse.GetValue(observation);
+            Presets.RequireAtLeast(1, parse.GetValue(simulations), "--simulations");
             var x0 = task.Observation(number);
             string dir = parse.GetValue(output)!;
             ulong root = parse.GetValue(seed);
@@ -39,7 +40,7 @@ internal static class DemoCommand
             var info = new ModelInfo(task.ParameterNames, task.DataNames, new Dictionary<string, string>
             {
                 ["task"] = task.Name, ["preset"] = "fast", ["simulations"] = data.Count.ToString(), ["seed"] = root.ToString(),
-                ["epochs"] = result.Epochs.ToString(), ["stop_reason"] = result.StopReason.ToString(),
+                ["epochs"] = result.Epochs.ToString(), ["stop_reason"] = result.StopReason.ToString(), ["threads"] = result.Threads.ToString(),
             });
             Steps.WriteTrainingOutputs(dir, result, posterior, info);
 
@@ -51,7 +52,7 @@ internal static class DemoCommand
             Steps.WritePairPlot(Path.Combine(dir, "pairplot.png"), task.ParameterNames, samples.Samples, reference,
                 task.Prior.Support, task.TrueParameters(number), $"{task.Name}, observation {number}: GATSBI vs reference");
 
-            var c2st = Steps.C2st(reference, samples.Samples, new C2stOptions());
+            var c2st = Steps.C2st(reference, samples.Samples, new C2stOptions(), cancel);
             Console.WriteLine($"C2ST = {Steps.Format(c2st.Accuracy)} (observation {number}; 0.5 is perfect)");
             return 0;
         }));

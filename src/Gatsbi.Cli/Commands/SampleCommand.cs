@@ -29,7 +29,7 @@ internal static class SampleCommand
             if (table.Columns != posterior.DataDimension)
                 throw new ArgumentException($"{observationPath}: the observation has {table.Columns} values; the model was trained on data of dimension {posterior.DataDimension} ({string.Join(", ", loaded.Info.DataNames)}).");
             int n = parse.GetValue(count);
-            if (n < 1) throw new ArgumentException($"--n must be at least 1; got {n}.");
+            Presets.RequireAtLeast(1, n, "--n");
 
             var samples = Steps.Sample(posterior, table.Values.Row(0).ToArray(), n, parse.GetValue(seed));
             string outPath = parse.GetValue(output)!;

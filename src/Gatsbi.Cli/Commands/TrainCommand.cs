@@ -41,7 +41,7 @@ internal static class TrainCommand
             var info = new ModelInfo(parameterNames, dataNames, new Dictionary<string, string>
             {
                 ["source"] = source, ["preset"] = presetName, ["simulations"] = data.Count.ToString(), ["seed"] = root.ToString(),
-                ["epochs"] = result.Epochs.ToString(), ["stop_reason"] = result.StopReason.ToString(),
+                ["epochs"] = result.Epochs.ToString(), ["stop_reason"] = result.StopReason.ToString(), ["threads"] = result.Threads.ToString(),
             });
             Steps.WriteTrainingOutputs(parse.GetValue(output)!, result, posterior, info);
             return 0;
@@ -60,6 +60,7 @@ internal static class TrainCommand
         if (taskName is not null)
         {
             var benchmark = TaskRegistry.Get(taskName);
+            Presets.RequireAtLeast(1, parse.GetValue(simulations), "--simulations");
             var set = Steps.Simulate(benchmark.Prior, benchmark.Simulator, parse.GetValue(simulations), seed);
             return (set, benchmark.Prior.Support, benchmark.ParameterNames, benchmark.DataNames, $"task {benchmark.Name}");
         }
@@ -75,6 +76,9 @@ internal static class TrainCommand
             if (lo is null || hi is null) throw new ArgumentException("Give both --prior-low and --prior-high, or neither.");
             if (lo.Length != theta.Columns || hi.Length != theta.Columns)
                 throw new ArgumentException($"--prior-low/--prior-high need {theta.Columns} values each (one per column of {thetaPath}); got {lo.Length} and {hi.Length}.");
+            for (int j = 0; j < lo.Length; j++)
+                if (!(lo[j] < hi[j]))
+                    throw new ArgumentException($"--prior-low value {j + 1} ({lo[j]}) must be below --prior-high value {j + 1} ({hi[j]}).");
             support = new Support(lo, hi);
         }
         return (new SimulationSet(theta.Values, x.Values), support, theta.ColumnNames, x.ColumnNames, $"files {thetaPath}, {xPath}");

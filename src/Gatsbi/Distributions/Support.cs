@@ -24,6 +24,8 @@ public sealed record Support
     /// <summary>Strict inside test, as the reference implementation uses (a sample on the bound is rejected).</summary>
     public bool Contains(ReadOnlySpan<float> theta)
     {
+        if (theta.Length != Dimension)
+            throw new ArgumentException($"θ has {theta.Length} values; the support has dimension {Dimension}.");
         for (int j = 0; j < theta.Length; j++)
             if (!(theta[j] > Low[j] && theta[j] < High[j])) return false;
         return true;

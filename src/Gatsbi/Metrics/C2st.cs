@@ -28,41 +28,52 @@ public static class C2st
         var splits = KFold.Split(n, options.Folds, new Rng(Seeds.Derive(options.Seed, Seeds.Streams.Metric)));
 
         TorchRuntime.EnsureLoaded();
-        int previousThreads = get_num_threads();
-        set_num_threads(1);
-        try
+        lock (TorchProcessState.Gate)
         {
-            return FitFolds(options, d, data, labels, splits, progress, cancellation);
-        }
-        finally
-        {
-            set_num_threads(previousThreads);
+            int previousThreads = get_num_threads();
+            set_num_threads(1);
+            try
+            {
+                return FitFolds(options, d, data, labels, splits, progress, cancellation);
+            }
+            finally
+            {
+                set_num_threads(previousThreads);
+            }
         }
     }
 
+    /// <summary>Folds trained together as one batched network; fixed, so the result does not depend on the thread count.</summary>
+    private const int FoldsPerNetwork = 3;
+
     /// <summary>
-    /// Trains the folds in <see cref="C2stOptions.Threads"/> groups, one worker thread each (the networks
-    /// are too small for TorchSharp's own threading to pay). Folds are independent, so the grouping does
-    /// not change the result.
+    /// Trains the folds in groups of <see cref="FoldsPerNetwork"/>, the groups spread over up to
+    /// <see cref="C2stOptions.Threads"/> worker threads (the networks are too small for TorchSharp's own
+    /// threading to pay). The grouping is fixed, so the thread count only decides what runs concurrently.
     /// </summary>
     private static C2stResult FitFolds(C2stOptions options, int d, float[] data, float[] labels, (int[] Train, int[] Test)[] splits,
         IProgress<WorkProgress>? progress, CancellationToken cancellation)
     {
         int folds = splits.Length;
-        int groups = Math.Min(options.Threads, folds);
+        var groups = Enumerable.Range(0, folds).Chunk(FoldsPerNetwork).ToArray();
         var accuracy = new double[folds];
         var epochs = new int[folds];
-        int finished = 0;
-        var workers = Enumerable.Range(0, groups).Select(g => Task.Factory.StartNew(() =>
+        int finished = 0, nextGroup = -1;
+        int workerCount = Math.Min(options.Threads, groups.Length);
+        var workers = Enumerable.Range(0, workerCount).Select(_ => Task.Factory.StartNew(() =>
         {
-            var foldIds = Enumerable.Range(0, folds).Where(f => f % groups == g).ToArray();
-            using var scope = NewDisposeScope();
-            var fit = new BatchedFit(options, d, tensor(data, [labels.Length, d]), tensor(labels, [labels.Length]), splits, foldIds);
-            var (acc, used) = fit.Run(epoch => progress?.Report(new WorkProgress(Interlocked.Increment(ref finished), folds, $"epoch {epoch}")), cancellation);
-            for (int i = 0; i < foldIds.Length; i++)
+            int g;
+            while ((g = Interlocked.Increment(ref nextGroup)) < groups.Length)
             {
-                accuracy[foldIds[i]] = acc[i];
-                epochs[foldIds[i]] = used[i];
+                var foldIds = groups[g];
+                using var scope = NewDisposeScope();
+                var fit = new BatchedFit(options, d, tensor(data, [labels.Length, d]), tensor(labels, [labels.Length]), splits, foldIds);
+                var (acc, used) = fit.Run(epoch => progress?.Report(new WorkProgress(Interlocked.Increment(ref finished), folds, $"epoch {epoch}")), cancellation);
+                for (int i = 0; i < foldIds.Length; i++)
+                {
+                    accuracy[foldIds[i]] = acc[i];
+                    epochs[foldIds[i]] = used[i];
+                }
             }
         }, cancellation, TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToArray();
         try
@@ -100,7 +111,7 @@ public static class C2st
                 double ss = 0;
                 for (int i = 0; i < nx; i++) ss += (x[i, j] - m) * (x[i, j] - m);
                 double s = Math.Sqrt(ss / (nx - 1));
-                if (s == 0) throw new ArgumentException($"Column {j} of the first sample set is constant; z-scoring by its standard deviation is undefined.");
+                if (s == 0) throw new ArgumentException($"Column {j + 1} of the first sample set is constant; z-scoring by its standard deviation is undefined.");
                 mean[j] = m;
                 std[j] = s;
             }
@@ -123,7 +134,7 @@ public static class C2st
         for (int i = 0; i < samples.GetLength(0); i++)
             for (int j = 0; j < samples.GetLength(1); j++)
                 if (!float.IsFinite(samples[i, j]))
-                    throw new ArgumentException($"The {which} sample set has a non-finite value at row {i}, column {j}.");
+                    throw new ArgumentException($"The {which} sample set has a non-finite value at row {i + 1}, column {j + 1}.");
     }
 
     /// <summary>
@@ -279,9 +290,12 @@ public static class C2st
             // Loss (for the stopping rule): Σ masked cross-entropy + α/2·Σ‖W‖², per fold.
             var crossEntropy = nn.functional.binary_cross_entropy_with_logits(z, y, reduction: nn.Reduction.None).mul_(mask).sum([1, 2]);
             var squaredWeights = (w1 * w1).sum([1, 2]).PlusInPlace((w2 * w2).sum([1, 2])).PlusInPlace((w3 * w3).sum([1, 2]));
-            var loss = crossEntropy.PlusInPlace(squaredWeights.mul_(TorchScalars.Of(_o.L2 / 2)));
+            // A fold without rows in this (padded) batch takes no step, so its loss gets no penalty term either.
+            var hasRows = tensor(counts.Select(c => c > 0 ? 1f : 0f).ToArray());
+            var loss = crossEntropy.PlusInPlace(squaredWeights.mul_(TorchScalars.Of(_o.L2 / 2)).mul_(hasRows));
 
-            // Gradients of the mean loss over each fold's batch: δ = (σ(z) − y)/B, weight gradients (Aᵀδ + αW)/B.
+            // Gradients of the mean loss over each fold's batch of B rows: with δ = (σ(z) − y)/B, weight
+            // gradients are Aᵀδ + (α/B)·W and bias gradients Σδ (scikit-learn's (Aᵀ(σ − y) + αW)/B and mean).
             var inverseCount = tensor(counts.Select(c => 1f / Math.Max(c, 1)).ToArray()).view(_folds, 1, 1);
             var delta3 = z.sigmoid().MinusInPlace(y).mul_(mask).mul_(inverseCount);
             var penalty = inverseCount * TorchScalars.Of(_o.L2);

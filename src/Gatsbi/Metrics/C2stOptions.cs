@@ -31,6 +31,10 @@ public sealed record C2stOptions
         if (MaxEpochs < 1) throw new ArgumentException($"C2ST MaxEpochs must be positive; got {MaxEpochs}.");
         if (HiddenUnitsPerDimension < 1) throw new ArgumentException($"C2ST HiddenUnitsPerDimension must be positive; got {HiddenUnitsPerDimension}.");
         if (Threads < 1) throw new ArgumentException($"C2ST Threads must be positive; got {Threads}.");
+        if (!(LearningRate > 0)) throw new ArgumentException($"C2ST LearningRate must be positive; got {LearningRate}.");
+        if (!(L2 >= 0)) throw new ArgumentException($"C2ST L2 must be zero or positive; got {L2}.");
+        if (!(Tolerance >= 0)) throw new ArgumentException($"C2ST Tolerance must be zero or positive; got {Tolerance}.");
+        if (EpochsWithoutImprovement < 1) throw new ArgumentException($"C2ST EpochsWithoutImprovement must be positive; got {EpochsWithoutImprovement}.");
     }
 }
 

@@ -5,7 +5,9 @@ using static TorchSharp.torch;
 namespace Gatsbi.Nn;
 
 /// <summary>
-/// Adam (Kingma and Ba 2015) exactly as PyTorch's <c>torch.optim.Adam</c> without weight decay or AMSGrad.
+/// Adam (Kingma and Ba 2015) with PyTorch's update rule (<c>torch.optim.Adam</c> without weight decay or
+/// AMSGrad). One step counter serves all parameters, which matches PyTorch when every parameter receives a
+/// gradient at every step, as in GATSBI training.
 /// TorchSharp's own Adam is written with implicit scalar conversions (see <see cref="TorchScalars"/> for why
 /// that is unsafe in long loops); this one keeps every scalar alive for the duration of its native call.
 /// </summary>
@@ -28,7 +30,6 @@ public sealed class AdamOptimizer : IDisposable
     }
 
     public double LearningRate { get; set; }
-    public IReadOnlyList<Parameter> Parameters => _parameters;
 
     public void ZeroGrad()
     {

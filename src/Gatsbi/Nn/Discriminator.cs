@@ -6,7 +6,7 @@ namespace Gatsbi.Nn;
 /// <summary>
 /// The discriminator D(θ, x) of GATSBI. It returns a logit per row; σ(logit) is the probability that
 /// (θ, x) is a real draw from the joint π(θ)p(x | θ). Returning logits (the published network ends in a
-/// Sigmoid) keeps the same function while letting losses choose a numerically stable form.
+/// Sigmoid) keeps the same function and lets the losses apply the sigmoid in one place.
 /// </summary>
 public sealed class Discriminator : nn.Module<Tensor, Tensor, Tensor>
 {

@@ -20,8 +20,8 @@ internal static class TorchScalars
 
     // TorchSharp's add/sub overloads without an explicit alpha pass "alpha: 1" as an implicit scalar, so
     // arithmetic in hot loops goes through these, which name every scalar.
-    private static readonly Scalar One = Of(1.0);
-    private static readonly Scalar MinusOne = Of(-1.0);
+    private static Scalar One => Of(1.0);
+    private static Scalar MinusOne => Of(-1.0);
 
     public static torch.Tensor Plus(this torch.Tensor a, torch.Tensor b) => a.add(b, One);
     public static torch.Tensor Plus(this torch.Tensor a, double value) => a.add(Of(value), One);

@@ -38,8 +38,8 @@ public sealed class GatsbiPosterior : IPosterior, IDisposable
         TorchRuntime.EnsureLoaded();
         if (observation.Length != DataDimension)
             throw new ArgumentException($"The observation has {observation.Length} values; this posterior was trained on data of dimension {DataDimension}.");
-        foreach (float v in observation)
-            if (!float.IsFinite(v)) throw new ArgumentException("The observation contains NaN or infinite values.");
+        for (int j = 0; j < observation.Length; j++)
+            if (!float.IsFinite(observation[j])) throw new ArgumentException($"Observation value {j + 1} is {observation[j]}; it must be finite.");
         ArgumentOutOfRangeException.ThrowIfNegative(count);
 
         var accepted = new List<float[]>(count);
@@ -62,7 +62,6 @@ public sealed class GatsbiPosterior : IPosterior, IDisposable
         {
             Generator.train(wasTraining);
         }
-        if (accepted.Count > count) accepted.RemoveRange(count, accepted.Count - count);
         return new PosteriorSamples(Matrices.FromRows(accepted, ParameterDimension), count, drawn, drawn - accepted.Count);
     }
 

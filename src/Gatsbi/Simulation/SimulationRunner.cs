@@ -18,6 +18,7 @@ public sealed class SimulationRunner
 
     public SimulationSet Run(IPrior prior, ISimulator simulator, int count, ulong seed, IProgress<WorkProgress>? progress = null)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
         if (prior.Dimension != simulator.ParameterDimension)
             throw new ArgumentException($"Prior has dimension {prior.Dimension} but the simulator takes {simulator.ParameterDimension} parameters.");
         var theta = prior.Sample(count, new Rng(Seeds.Derive(seed, Seeds.Streams.Prior)));
@@ -29,6 +30,7 @@ public sealed class SimulationRunner
     {
         if (theta.GetLength(1) != simulator.ParameterDimension)
             throw new ArgumentException($"θ has {theta.GetLength(1)} columns; the simulator takes {simulator.ParameterDimension}.");
+        if (ChunkSize < 1) throw new ArgumentException($"SimulationRunner.ChunkSize must be positive; got {ChunkSize}.");
         int n = theta.GetLength(0);
         var x = new float[n, simulator.DataDimension];
         int chunks = (n + ChunkSize - 1) / ChunkSize;

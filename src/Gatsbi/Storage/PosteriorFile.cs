@@ -116,10 +116,7 @@ public static class PosteriorFile
         {
             throw new InvalidDataException(Fail($"the header is not valid: {e.Message}"), e);
         }
-        if (header.Kind != "gatsbi-posterior")
-            throw new InvalidDataException(Fail($"holds a '{header.Kind}' model; expected a 'gatsbi-posterior'."));
-        if (header.ParameterNames.Length != header.ParameterDimension || header.DataNames.Length != header.DataDimension)
-            throw new InvalidDataException(Fail("the header's column names do not match its dimensions."));
+        var support = ValidateHeader(header, Fail);
 
         TorchRuntime.EnsureLoaded();
         var generator = new ConditionalGenerator(header.DataDimension, header.ParameterDimension, header.Generator);
@@ -127,15 +124,43 @@ public static class PosteriorFile
         {
             using var reader = new BinaryReader(new MemoryStream(bytes, (int)weightsStart, (int)weightsLength, writable: false));
             generator.load(reader, strict: true);
+            generator.DetachFromDisposeScopes();
         }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException or EndOfStreamException)
+        catch (Exception e)
         {
             generator.Dispose();
             throw new InvalidDataException(Fail($"the stored weights do not fit the network described in its header ({e.Message})."), e);
         }
-        var support = header.SupportLow is null || header.SupportHigh is null ? null : new Support(header.SupportLow, header.SupportHigh);
         var info = new ModelInfo(header.ParameterNames, header.DataNames, header.Training);
         return new LoadedPosterior(new GatsbiPosterior(generator, support), info, version);
+    }
+
+    /// <summary>Checks every header field before a network is built from it; returns the support, if any.</summary>
+    private static Support? ValidateHeader(Header header, Func<string, string> fail)
+    {
+        if (header.Kind != "gatsbi-posterior")
+            throw new InvalidDataException(fail($"holds a '{header.Kind}' model; expected a 'gatsbi-posterior'."));
+        if (header.ParameterDimension < 1 || header.DataDimension < 1)
+            throw new InvalidDataException(fail($"the header gives dimensions θ {header.ParameterDimension} and x {header.DataDimension}; both must be at least 1."));
+        if (header.ParameterNames is null || header.DataNames is null
+            || header.ParameterNames.Length != header.ParameterDimension || header.DataNames.Length != header.DataDimension)
+            throw new InvalidDataException(fail("the header's column names do not match its dimensions."));
+        if (header.Generator?.HiddenUnits is null)
+            throw new InvalidDataException(fail("the header does not describe the generator network."));
+        try
+        {
+            header.Generator.Validate();
+            if (header.SupportLow is null != header.SupportHigh is null)
+                throw new ArgumentException("the support has only one of its two bounds.");
+            if (header.SupportLow is null) return null;
+            if (header.SupportLow.Length != header.ParameterDimension)
+                throw new ArgumentException($"the support has {header.SupportLow.Length} bounds for {header.ParameterDimension} parameters.");
+            return new Support(header.SupportLow, header.SupportHigh!);
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidDataException(fail($"the header is not valid: {e.Message}"), e);
+        }
     }
 
     private static void WriteInt32(Stream s, int value)

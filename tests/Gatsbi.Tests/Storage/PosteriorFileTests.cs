@@ -274,4 +274,32 @@ public sealed class PosteriorFileTests : TorchTest, IDisposable
         Assert.Contains(path, e.Message);
         Assert.Contains("do not fit", e.Message);
     }
+
+    /// <summary>A structurally valid file (signature, lengths, checksum) whose JSON header is <paramref name="header"/>.</summary>
+    private static byte[] FileWithHeader(string header)
+    {
+        byte[] json = System.Text.Encoding.UTF8.GetBytes(header);
+        using var body = new MemoryStream();
+        body.Write("GATSBI.M"u8);
+        body.Write(BitConverter.GetBytes(PosteriorFile.FormatVersion));
+        body.Write(BitConverter.GetBytes(json.Length));
+        body.Write(json);
+        body.Write(BitConverter.GetBytes(0L));
+        byte[] content = body.ToArray();
+        return [.. content, .. System.Security.Cryptography.SHA256.HashData(content)];
+    }
+
+    [Theory]
+    [InlineData("""{"Kind":"gatsbi-posterior","ParameterDimension":0,"DataDimension":2,"Generator":{"HiddenUnits":[8],"NoiseAfterLayer":1,"LatentDimension":null,"LeakyOutput":true},"ParameterNames":[],"DataNames":["a","b"],"Training":{}}""", "dimensions")]
+    [InlineData("""{"Kind":"gatsbi-posterior","ParameterDimension":2,"DataDimension":2,"ParameterNames":["p","q"],"DataNames":["a","b"],"Training":{}}""", "generator")]
+    [InlineData("""{"Kind":"gatsbi-posterior","ParameterDimension":2,"DataDimension":2,"Generator":{"HiddenUnits":[8],"NoiseAfterLayer":3,"LatentDimension":null,"LeakyOutput":true},"ParameterNames":["p","q"],"DataNames":["a","b"],"Training":{}}""", "NoiseAfterLayer")]
+    [InlineData("""{"Kind":"gatsbi-posterior","ParameterDimension":2,"DataDimension":2,"Generator":{"HiddenUnits":[8],"NoiseAfterLayer":1,"LatentDimension":null,"LeakyOutput":true},"SupportLow":[0],"SupportHigh":[1],"ParameterNames":["p","q"],"DataNames":["a","b"],"Training":{}}""", "support")]
+    [InlineData("""{"Kind":"npe","ParameterDimension":2,"DataDimension":2,"ParameterNames":["p","q"],"DataNames":["a","b"],"Training":{}}""", "'npe'")]
+    public void A_checksummed_file_with_an_invalid_header_is_reported_before_any_network_is_built(string header, string expected)
+    {
+        var path = _temp.File("handmade.gatsbi");
+        var e = LoadFails(path, FileWithHeader(header));
+        Assert.Contains(path, e.Message);
+        Assert.Contains(expected, e.Message);
+    }
 }

@@ -57,20 +57,32 @@ public sealed class GatsbiTrainer(GatsbiOptions options)
         int batchSize = Options.BatchSize(simulations.Count);
         int threads = Options.Threads ?? ThreadPolicy.Choose(Options.Discriminator, data.ParameterDimension + data.DataDimension, batchSize);
 
-        int previousThreads = torch.get_num_threads();
-        torch.set_num_threads(threads);
-        try
+        // The thread count and the default generator (network initialisation) are process-wide in libtorch,
+        // so concurrent runs are serialised rather than left to race on them.
+        lock (TorchProcessState.Gate)
         {
-            torch.manual_seed(Seeds.ForTorch(Seeds.Derive(seed, Seeds.Streams.Networks)));
-            var generator = new ConditionalGenerator(data.DataDimension, data.ParameterDimension, Options.Generator);
-            using var discriminator = new Discriminator(data.ParameterDimension, data.DataDimension, Options.Discriminator);
-            using var run = new Run(Options, generator, discriminator, train, holdOut, batchSize, seed);
-            var (log, reason, epochs, elapsed) = run.Execute(progress, cancellation);
-            return new GatsbiResult(new GatsbiPosterior(generator, support), log, reason, epochs, dropped, threads, elapsed);
-        }
-        finally
-        {
-            torch.set_num_threads(previousThreads);
+            int previousThreads = torch.get_num_threads();
+            torch.set_num_threads(threads);
+            ConditionalGenerator? generator = null;
+            try
+            {
+                torch.manual_seed(Seeds.ForTorch(Seeds.Derive(seed, Seeds.Streams.Networks)));
+                generator = new ConditionalGenerator(data.DataDimension, data.ParameterDimension, Options.Generator);
+                using var discriminator = new Discriminator(data.ParameterDimension, data.DataDimension, Options.Discriminator);
+                using var run = new Run(Options, generator, discriminator, train, holdOut, batchSize, seed);
+                var (log, reason, epochs, elapsed) = run.Execute(progress, cancellation);
+                generator.DetachFromDisposeScopes();
+                return new GatsbiResult(new GatsbiPosterior(generator, support), log, reason, epochs, dropped, threads, elapsed);
+            }
+            catch
+            {
+                generator?.Dispose();
+                throw;
+            }
+            finally
+            {
+                torch.set_num_threads(previousThreads);
+            }
         }
     }
 
@@ -130,7 +142,7 @@ public sealed class GatsbiTrainer(GatsbiOptions options)
                 {
                     _log.Add(Evaluate(epoch, clock.Elapsed));
                     if (_o.UseStoppingRules)
-                        reason = StoppingRules.Check(_log, AllFinite(_gParams), AllFinite(_dParams), _o.GeneratorLearningRate, _o.StopThreshold);
+                        reason = StoppingRules.Check(_log, AllFinite(_gParams), AllFinite(_dParams), _optG.LearningRate, _o.StopThreshold);
                 }
                 progress?.Report(new TrainingProgress(epoch, _o.MaxEpochs, _log.Count > 0 ? _log[^1] : null));
                 if (reason is not null) break;
