@@ -31,7 +31,8 @@ internal static class Steps
         bar.Complete($"stopped: {result.StopReason}");
         if (result.DroppedSimulations > 0)
             Console.WriteLine($"Dropped {result.DroppedSimulations} simulations with NaN or infinite values before training.");
-        Console.WriteLine($"Trained {result.Epochs} epochs in {result.Elapsed.TotalSeconds:F1} s ({result.EpochsPerSecond:F1} epochs/s, {result.Threads} thread(s)); stop reason: {result.StopReason}.");
+        string rate = result.EpochsPerSecond >= 1 ? $"{result.EpochsPerSecond:F1} epochs/s" : $"{1 / result.EpochsPerSecond:F1} s/epoch";
+        Console.WriteLine($"Trained {result.Epochs} epochs in {result.Elapsed.TotalSeconds:F1} s ({rate}, {result.Threads} thread(s)); stop reason: {result.StopReason}.");
         return result;
     }
 
