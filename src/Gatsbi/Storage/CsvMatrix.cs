@@ -21,6 +21,8 @@ public static class CsvMatrix
     public static NamedMatrix Read(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"CSV file not found: {path}", path);
+        if (path.EndsWith(".bz2", StringComparison.OrdinalIgnoreCase))
+            throw new InvalidDataException($"{path}: bzip2-compressed files are not read; decompress it first (bunzip2), or recompress it with gzip (.csv.gz).");
         using var stream = OpenRead(path);
         return Read(stream, path);
     }

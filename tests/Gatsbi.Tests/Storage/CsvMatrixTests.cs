@@ -169,4 +169,15 @@ public sealed class AtomicFileTests : IDisposable
         Assert.False(File.Exists(path));
         Assert.Empty(_temp.Files());
     }
+
+    [Fact]
+    public void A_bzip2_file_such_as_sbibms_own_gets_advice_instead_of_a_parse_error()
+    {
+        using var folder = new TempFolder();
+        string path = Path.Combine(folder.Path, "reference_posterior_samples.csv.bz2");
+        File.WriteAllBytes(path, [0x42, 0x5A, 0x68, 0x39]);
+        var e = Assert.Throws<InvalidDataException>(() => CsvMatrix.Read(path));
+        Assert.Contains(path, e.Message);
+        Assert.Contains("decompress", e.Message);
+    }
 }
