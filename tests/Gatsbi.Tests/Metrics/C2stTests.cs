@@ -28,7 +28,7 @@ public sealed class C2stTests(ITestOutputHelper output) : TorchTest
     private static float[,] Read(string name) => CsvMatrix.Read(Path.Combine(CaseFolder, name + ".gz")).Values;
 
     /// <summary>
-    /// Our C2ST against scikit-learn's on the shared calibration cases (Data/c2st_cases/README.md). The README's
+    /// Our C2ST against scikit-learn's on the calibration cases (Data/c2st_cases/README.md). The README's
     /// tolerance for an independent implementation is ±0.02: the classifiers' random streams (NumPy's MT19937
     /// vs ours) differ, so the two values are different draws of a noisy metric; ours is deterministic for its
     /// fixed seed (1).
