@@ -56,6 +56,10 @@ public sealed class GatsbiTrainerTests : TorchTest
             Assert.True(TwoMoonsSupport.Contains(samples.Samples.Row(i)), $"sample {i} outside the prior support");
     }
 
+    /// <summary>The log with its wall-clock column blanked: everything else in it must be reproducible.</summary>
+    private static IEnumerable<TrainingRecord> WithoutWallClock(IEnumerable<TrainingRecord> log) =>
+        log.Select(r => r with { Elapsed = TimeSpan.Zero });
+
     [Fact]
     public void The_same_seed_gives_identical_results_and_another_seed_does_not()
     {
@@ -68,7 +72,7 @@ public sealed class GatsbiTrainerTests : TorchTest
         using (c.Posterior)
         {
             Assert.Equal(Sample(a), Sample(b));
-            Assert.Equal(a.Log.Select(r => r with { Elapsed = TimeSpan.Zero }), b.Log.Select(r => r with { Elapsed = TimeSpan.Zero }));
+            Assert.Equal(WithoutWallClock(a.Log), WithoutWallClock(b.Log));
             Assert.NotEqual(Sample(a), Sample(c));
             // Sampling seeds matter too.
             Assert.NotEqual(Sample(a, seed: 5), Sample(a, seed: 6));
