@@ -1,38 +1,98 @@
 using Gatsbi.Distributions;
+using Gatsbi.Randomness;
 using Gatsbi.Simulation;
 using Gatsbi.Storage;
 
 namespace Gatsbi.Benchmarks;
 
 /// <summary>
-/// A benchmark problem with known answers: a prior, a simulator, and for each of its observations the
-/// true parameters and reference posterior samples (sbibm's layout, embedded in this assembly).
+/// A benchmark problem with known answers: a prior, a simulator, and for each of its ten observations the
+/// true parameters and reference posterior samples (sbibm's data, embedded in this assembly).
+/// Reference samples not bundled here can come from a folder laid out like sbibm's
+/// (<see cref="ReferenceFolder"/>); tasks with a closed-form posterior draw their own when neither has them.
 /// </summary>
 public abstract class BenchmarkTask
 {
     public const int ObservationCount = 10;
+    public const string ReferenceFileName = "reference_posterior_samples.csv";
 
     public abstract string Name { get; }
+
+    /// <summary>One line on the prior, for listings.</summary>
+    public abstract string PriorDescription { get; }
+
     public abstract IPrior Prior { get; }
     public abstract ISimulator Simulator { get; }
     public abstract string[] ParameterNames { get; }
     public int ParameterDimension => Simulator.ParameterDimension;
     public int DataDimension => Simulator.DataDimension;
-    public string[] DataNames => CsvMatrix.DefaultNames("data", DataDimension);
+    public virtual string[] DataNames => CsvMatrix.DefaultNames("data", DataDimension);
+
+    /// <summary>The simulation budgets sbibm benchmarks this task at.</summary>
+    public virtual IReadOnlyList<int> SimulationBudgets { get; } = [100, 1_000, 10_000, 100_000, 1_000_000];
+
+    /// <summary>
+    /// A folder with sbibm's layout (<c>&lt;task&gt;/num_observation_&lt;k&gt;/reference_posterior_samples.csv[.gz]</c>)
+    /// searched for reference samples before the embedded data; null to use only what is bundled.
+    /// </summary>
+    public string? ReferenceFolder { get; init; }
+
+    /// <summary>The task whose embedded reference samples this one shares (its posterior is the same).</summary>
+    protected virtual string ReferenceTaskName => Name;
 
     /// <summary>Observation x_o number <paramref name="number"/> (1..10).</summary>
     public float[] Observation(int number) => ReadRow(number, "observation.csv", DataDimension);
 
     public float[] TrueParameters(int number) => ReadRow(number, "true_parameters.csv", ParameterDimension);
 
-    /// <summary>The 10,000 reference posterior samples for observation <paramref name="number"/>.</summary>
+    /// <summary>Where the reference samples for observation <paramref name="number"/> come from, or null when there are none.</summary>
+    public ReferenceSource? FindReference(int number)
+    {
+        EmbeddedData.CheckObservationNumber(number);
+        if (ReferenceFolder is not null)
+        {
+            if (!Directory.Exists(ReferenceFolder))
+                throw new DirectoryNotFoundException($"Reference folder not found: {ReferenceFolder}");
+            foreach (var task in new[] { Name, ReferenceTaskName }.Distinct())
+                foreach (var extension in new[] { "", ".gz", ".bz2" })
+                {
+                    var path = Path.Combine(ReferenceFolder, task, $"num_observation_{number}", ReferenceFileName + extension);
+                    if (File.Exists(path)) return new ReferenceSource(ReferenceOrigin.Folder, path);
+                }
+        }
+        if (EmbeddedData.Exists(ReferenceTaskName, number, ReferenceFileName + ".gz"))
+            return new ReferenceSource(ReferenceOrigin.Embedded, $"sbibm data bundled with Gatsbi ({ReferenceTaskName})");
+        if (this is IClosedFormPosterior)
+            return new ReferenceSource(ReferenceOrigin.ClosedForm, $"drawn from the closed-form posterior of {Name}");
+        return null;
+    }
+
+    public bool HasReferencePosterior(int number) => FindReference(number) is not null;
+
+    /// <summary>The reference posterior samples for observation <paramref name="number"/> (10,000 rows).</summary>
+    /// <exception cref="MissingReferenceException">No bundled file, no file in <see cref="ReferenceFolder"/>, and no closed form.</exception>
     public float[,] ReferencePosterior(int number)
     {
-        var table = EmbeddedData.ReadCsv(Name, number, "reference_posterior_samples.csv.gz");
+        var source = FindReference(number) ?? throw new MissingReferenceException(this, number);
+        NamedMatrix table = source.Origin switch
+        {
+            ReferenceOrigin.Folder => CsvMatrix.Read(source.Description),
+            ReferenceOrigin.Embedded => EmbeddedData.ReadCsv(ReferenceTaskName, number, ReferenceFileName + ".gz"),
+            _ => new NamedMatrix(ParameterNames, ((IClosedFormPosterior)this).SamplePosterior(
+                Observation(number), ReferenceSampleCount, new Rng(Seeds.Derive(ClosedFormReferenceSeed, Seeds.Streams.Sampling, (ulong)number)))),
+        };
         if (table.Columns != ParameterDimension)
-            throw new InvalidDataException($"{Name} reference posterior {number} has {table.Columns} columns; expected {ParameterDimension}.");
-        return table.Values;
+            throw new InvalidDataException($"{source.Description}: reference posterior of {Name} observation {number} has {table.Columns} columns; expected {ParameterDimension}.");
+        if (table.Rows < 1)
+            throw new InvalidDataException($"{source.Description}: reference posterior of {Name} observation {number} has no rows.");
+        return table.Rows > ReferenceSampleCount ? table.Values.SliceRows(0, ReferenceSampleCount) : table.Values;
     }
+
+    /// <summary>sbibm compares against the first 10,000 reference samples.</summary>
+    public const int ReferenceSampleCount = 10_000;
+
+    /// <summary>Fixed root seed of closed-form references, so that every run compares against the same samples.</summary>
+    private const ulong ClosedFormReferenceSeed = 20210101;
 
     private float[] ReadRow(int number, string file, int expectedColumns)
     {
@@ -41,4 +101,35 @@ public abstract class BenchmarkTask
             throw new InvalidDataException($"{Name} {file} for observation {number} is {table.Rows}×{table.Columns}; expected 1×{expectedColumns}.");
         return table.Values.Row(0).ToArray();
     }
+}
+
+/// <summary>Where reference samples come from.</summary>
+public enum ReferenceOrigin
+{
+    /// <summary>sbibm's file, bundled with this assembly.</summary>
+    Embedded,
+    /// <summary>A file in the user's reference folder; <see cref="ReferenceSource.Description"/> is its path.</summary>
+    Folder,
+    /// <summary>Drawn from the task's closed-form posterior with a fixed seed.</summary>
+    ClosedForm,
+}
+
+public sealed record ReferenceSource(ReferenceOrigin Origin, string Description);
+
+/// <summary>A task whose posterior can be sampled exactly (sbibm's analytic tasks).</summary>
+public interface IClosedFormPosterior
+{
+    float[,] SamplePosterior(ReadOnlySpan<float> observation, int count, Rng rng);
+}
+
+/// <summary>Thrown when a task has no reference posterior samples for an observation.</summary>
+public sealed class MissingReferenceException(BenchmarkTask task, int number) : Exception(
+    $"{task.Name} has no reference posterior samples for observation {number}: none are bundled with Gatsbi" +
+    (task.ReferenceFolder is null
+        ? " and no reference folder was given"
+        : $" and none were found in {task.ReferenceFolder}") +
+    $". Provide a folder laid out as <folder>/{task.Name}/num_observation_{number}/{BenchmarkTask.ReferenceFileName}[.gz] (option --references).")
+{
+    public string TaskName { get; } = task.Name;
+    public int ObservationNumber { get; } = number;
 }

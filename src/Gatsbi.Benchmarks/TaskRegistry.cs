@@ -5,15 +5,17 @@ namespace Gatsbi.Benchmarks;
 /// <summary>The benchmark tasks by sbibm name.</summary>
 public static class TaskRegistry
 {
-    private static readonly Dictionary<string, Func<BenchmarkTask>> Factories = new(StringComparer.OrdinalIgnoreCase)
+    private static readonly Dictionary<string, Func<string?, BenchmarkTask>> Factories = new(StringComparer.OrdinalIgnoreCase)
     {
-        ["two_moons"] = () => new TwoMoons(),
+        ["two_moons"] = folder => new TwoMoons { ReferenceFolder = folder },
     };
 
+    /// <summary>Task names in sbibm's order.</summary>
     public static IReadOnlyCollection<string> Names => Factories.Keys;
 
-    public static BenchmarkTask Get(string name) =>
+    /// <summary>The task called <paramref name="name"/>; reference samples are also looked up in <paramref name="referenceFolder"/> when given.</summary>
+    public static BenchmarkTask Get(string name, string? referenceFolder = null) =>
         Factories.TryGetValue(name, out var make)
-            ? make()
+            ? make(referenceFolder)
             : throw new ArgumentException($"Unknown task '{name}'. Known tasks: {string.Join(", ", Factories.Keys)}.");
 }

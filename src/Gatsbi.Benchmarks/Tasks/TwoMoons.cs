@@ -8,12 +8,38 @@ namespace Gatsbi.Benchmarks.Tasks;
 /// sbibm's two_moons: θ ~ U([−1, 1]²); a ~ U(−π/2, π/2), r ~ N(0.1, 0.01²),
 /// x = (r cos a + 0.25 − |θ₁ + θ₂|/√2, r sin a + (θ₂ − θ₁)/√2). The posterior has two crescent-shaped modes.
 /// </summary>
-public sealed class TwoMoons : BenchmarkTask
+public sealed class TwoMoons : BenchmarkTask, IClosedFormPosterior
 {
     public override string Name => "two_moons";
+    public override string PriorDescription => "U([-1, 1]^2)";
     public override IPrior Prior { get; } = new BoxUniform(2, -1f, 1f);
     public override ISimulator Simulator { get; } = new TwoMoonsSimulator();
     public override string[] ParameterNames { get; } = ["parameter_1", "parameter_2"];
+
+    /// <summary>
+    /// Exact posterior samples by inverting the generative process, as sbibm made its references: draw a
+    /// fresh (a, r), solve for θ, flip the sign of |θ₁ + θ₂| with probability ½, and keep draws inside the
+    /// prior box. Exact whenever x₁ ≤ 0.25, which holds for all ten observations.
+    /// </summary>
+    public float[,] SamplePosterior(ReadOnlySpan<float> observation, int count, Rng rng)
+    {
+        var samples = new float[count, 2];
+        double s = Math.Sqrt(0.5);
+        for (int i = 0; i < count;)
+        {
+            double a = rng.Uniform(-Math.PI / 2, Math.PI / 2);
+            double r = rng.Normal(0.1, 0.01);
+            double q0 = r * Math.Cos(a) + 0.25 - observation[0];
+            double q1 = observation[1] - r * Math.Sin(a);
+            if (rng.NextDouble() < 0.5) q0 = -q0;
+            float t1 = (float)((q0 - q1) * s), t2 = (float)((q0 + q1) * s);
+            if (Math.Abs(t1) > 1 || Math.Abs(t2) > 1) continue;
+            samples[i, 0] = t1;
+            samples[i, 1] = t2;
+            i++;
+        }
+        return samples;
+    }
 
     private sealed class TwoMoonsSimulator : ISimulator
     {

@@ -1,0 +1,83 @@
+using Gatsbi.Numerics;
+using Gatsbi.Randomness;
+
+namespace Gatsbi.Distributions;
+
+/// <summary>A multivariate normal N(μ, Σ), sampled as μ + L·z with the Cholesky factor L of Σ.</summary>
+public sealed class MultivariateNormal : IPrior, IDensity
+{
+    private readonly double[] _mean;
+    private readonly double[,] _choleskyFactor;
+    private readonly double _logNormaliser;
+
+    public MultivariateNormal(double[] mean, double[,] covariance)
+    {
+        if (covariance.GetLength(0) != mean.Length || covariance.GetLength(1) != mean.Length)
+            throw new ArgumentException($"Normal: mean has {mean.Length} values but the covariance is {covariance.GetLength(0)}×{covariance.GetLength(1)}.");
+        _mean = mean;
+        _choleskyFactor = Cholesky.Factor(covariance);
+        double logDet = 0;
+        for (int j = 0; j < mean.Length; j++) logDet += 2 * Math.Log(_choleskyFactor[j, j]);
+        _logNormaliser = -0.5 * (mean.Length * Math.Log(2 * Math.PI) + logDet);
+    }
+
+    /// <summary>N(μ, σ²·I) with variance <paramref name="variance"/> in every coordinate.</summary>
+    public static MultivariateNormal Isotropic(double[] mean, double variance)
+    {
+        var covariance = new double[mean.Length, mean.Length];
+        for (int j = 0; j < mean.Length; j++) covariance[j, j] = variance;
+        return new MultivariateNormal(mean, covariance);
+    }
+
+    /// <summary>N(μ, P⁻¹) given the precision matrix P.</summary>
+    public static MultivariateNormal FromPrecision(double[] mean, double[,] precision) =>
+        new(mean, Cholesky.Inverse(precision));
+
+    public int Dimension => _mean.Length;
+    public Support? Support => null;
+    public IReadOnlyList<double> Mean => _mean;
+
+    /// <summary>Marginal standard deviation of coordinate <paramref name="j"/>.</summary>
+    public double MarginalStd(int j)
+    {
+        double variance = 0;
+        for (int k = 0; k <= j; k++) variance += _choleskyFactor[j, k] * _choleskyFactor[j, k];
+        return Math.Sqrt(variance);
+    }
+
+    public float[,] Sample(int count, Rng rng)
+    {
+        int d = Dimension;
+        var theta = new float[count, d];
+        var z = new double[d];
+        for (int i = 0; i < count; i++)
+        {
+            for (int j = 0; j < d; j++) z[j] = rng.Normal();
+            for (int j = 0; j < d; j++)
+            {
+                double value = _mean[j];
+                for (int k = 0; k <= j; k++) value += _choleskyFactor[j, k] * z[k];
+                theta[i, j] = (float)value;
+            }
+        }
+        return theta;
+    }
+
+    public double LogDensity(ReadOnlySpan<float> theta)
+    {
+        if (theta.Length != Dimension)
+            throw new ArgumentException($"θ has {theta.Length} values; this distribution has dimension {Dimension}.");
+        // Solve L·w = θ − μ; the quadratic form is |w|².
+        int d = Dimension;
+        Span<double> w = stackalloc double[d];
+        double quadratic = 0;
+        for (int i = 0; i < d; i++)
+        {
+            double sum = theta[i] - _mean[i];
+            for (int k = 0; k < i; k++) sum -= _choleskyFactor[i, k] * w[k];
+            w[i] = sum / _choleskyFactor[i, i];
+            quadratic += w[i] * w[i];
+        }
+        return _logNormaliser - 0.5 * quadratic;
+    }
+}

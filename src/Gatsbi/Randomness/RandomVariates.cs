@@ -1,0 +1,80 @@
+namespace Gatsbi.Randomness;
+
+/// <summary>Draws from standard distributions that simulators need, on top of <see cref="Rng"/>.</summary>
+public static class RandomVariates
+{
+    /// <summary>Exponential with mean 1 (inversion; 1 − U avoids log 0).</summary>
+    public static double Exponential(this Rng rng) => -Math.Log(1.0 - rng.NextDouble());
+
+    /// <summary>
+    /// Binomial(n, p), exact. Small means use inversion (sequential search over the pmf); larger ones use
+    /// Hörmann's BTRS transformed rejection with squeeze (1993), the algorithm PyTorch's sampler uses,
+    /// whose expected cost does not grow with n.
+    /// </summary>
+    public static int Binomial(this Rng rng, int n, double p)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(n);
+        if (!(p >= 0 && p <= 1)) throw new ArgumentOutOfRangeException(nameof(p), $"Binomial probability must lie in [0, 1]; got {p}.");
+        if (n == 0 || p == 0) return 0;
+        if (p == 1) return n;
+        // Sample the rarer outcome, which keeps the mean n·q ≤ n/2.
+        bool flip = p > 0.5;
+        double q = flip ? 1 - p : p;
+        int k = n * q < 10 ? BinomialInversion(rng, n, q) : BinomialBtrs(rng, n, q);
+        return flip ? n - k : k;
+    }
+
+    private static int BinomialInversion(Rng rng, int n, double p)
+    {
+        double ratio = p / (1 - p);
+        double pmf = Math.Exp(n * Math.Log(1 - p));
+        double u = rng.NextDouble();
+        int k = 0;
+        while (u > pmf && k < n)
+        {
+            u -= pmf;
+            pmf *= ratio * (n - k) / (k + 1);
+            k++;
+            // Rounding can leave u above the remaining mass: restart rather than bias the tail.
+            if (pmf == 0 && u > 0) { u = rng.NextDouble(); pmf = Math.Exp(n * Math.Log(1 - p)); k = 0; }
+        }
+        return k;
+    }
+
+    private static int BinomialBtrs(Rng rng, int n, double p)
+    {
+        double spq = Math.Sqrt(n * p * (1 - p));
+        double b = 1.15 + 2.53 * spq;
+        double a = -0.0873 + 0.0248 * b + 0.01 * p;
+        double c = n * p + 0.5;
+        double vr = 0.92 - 4.2 / b;
+        double alpha = (2.83 + 5.1 / b) * spq;
+        double lpq = Math.Log(p / (1 - p));
+        int m = (int)Math.Floor((n + 1) * p);
+        double h = LogFactorial(m) + LogFactorial(n - m);
+        while (true)
+        {
+            double u = rng.NextDouble() - 0.5;
+            double v = rng.NextDouble();
+            double us = 0.5 - Math.Abs(u);
+            if (us == 0) continue; // u = −0.5 exactly would divide by zero below
+            int k = (int)Math.Floor((2 * a / us + b) * u + c);
+            if (k < 0 || k > n) continue;
+            if (us >= 0.07 && v <= vr) return k;
+            v = Math.Log(v * alpha / (a / (us * us) + b));
+            if (v <= h - LogFactorial(k) - LogFactorial(n - k) + (k - m) * lpq) return k;
+        }
+    }
+
+    private static double LogFactorial(int k) => LogGamma(k + 1.0);
+
+    /// <summary>log Γ(x) for x ≥ 1 by Stirling's series with a shift; accurate to ~1e-14 relative.</summary>
+    public static double LogGamma(double x)
+    {
+        double shift = 0;
+        while (x < 10) { shift -= Math.Log(x); x += 1; }
+        double inv = 1 / x, inv2 = inv * inv;
+        double series = inv * (1.0 / 12 - inv2 * (1.0 / 360 - inv2 * (1.0 / 1260 - inv2 * (1.0 / 1680))));
+        return shift + (x - 0.5) * Math.Log(x) - x + 0.5 * Math.Log(2 * Math.PI) + series;
+    }
+}
