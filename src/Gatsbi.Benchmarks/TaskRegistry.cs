@@ -8,6 +8,13 @@ public static class TaskRegistry
     private static readonly Dictionary<string, Func<string?, BenchmarkTask>> Factories = new(StringComparer.OrdinalIgnoreCase)
     {
         ["two_moons"] = folder => new TwoMoons { ReferenceFolder = folder },
+        ["slcp"] = folder => new Slcp { ReferenceFolder = folder },
+        ["slcp_distractors"] = folder => new SlcpDistractors { ReferenceFolder = folder },
+        ["gaussian_linear"] = folder => new GaussianLinear { ReferenceFolder = folder },
+        ["gaussian_linear_uniform"] = folder => new GaussianLinearUniform { ReferenceFolder = folder },
+        ["gaussian_mixture"] = folder => new GaussianMixture { ReferenceFolder = folder },
+        ["bernoulli_glm"] = folder => new BernoulliGlm { ReferenceFolder = folder },
+        ["bernoulli_glm_raw"] = folder => new BernoulliGlmRaw { ReferenceFolder = folder },
     };
 
     /// <summary>Task names in sbibm's order.</summary>

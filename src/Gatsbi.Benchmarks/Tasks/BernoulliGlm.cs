@@ -1,0 +1,151 @@
+using Gatsbi.Distributions;
+using Gatsbi.Randomness;
+using Gatsbi.Simulation;
+
+namespace Gatsbi.Benchmarks.Tasks;
+
+/// <summary>
+/// sbibm's bernoulli_glm: a spiking neuron as a Bernoulli GLM over 100 time bins with a white-noise
+/// stimulus. θ₁ is the offset, θ₂..θ₁₀ a 9-tap temporal filter; the prior N(0, P⁻¹) favours smooth
+/// filters. x is the sufficient summary Xᵀy (spike count and spike-triggered sums at lags 0..8).
+/// </summary>
+public class BernoulliGlm : BenchmarkTask
+{
+    public const int ParameterCount = 10;
+    public const int TimeBins = 100;
+    private const int FilterLength = ParameterCount - 1;
+
+    private static readonly Lazy<GlmModel> Model = new(GlmModel.LoadEmbedded);
+
+    public BernoulliGlm() => Simulator = new GlmSimulator(RawOutput);
+
+    public override string Name => "bernoulli_glm";
+    public override string PriorDescription => "N(0, P^-1), smoothness prior on the filter";
+    public override IPrior Prior { get; } = MultivariateNormal.FromPrecision(new double[ParameterCount], PriorPrecision());
+    public override ISimulator Simulator { get; }
+    public override string[] ParameterNames { get; } = Storage.CsvMatrix.DefaultNames("parameter", ParameterCount);
+    public override IReadOnlyList<int> SimulationBudgets { get; } = [1_000, 10_000, 100_000, 1_000_000];
+
+    /// <summary>True for bernoulli_glm_raw, whose data are the 100 raw spikes instead of the summary.</summary>
+    protected virtual bool RawOutput => false;
+
+    /// <summary>The design matrix X (100 × 10): a column of ones, then the stimulus delayed by 0..8 bins.</summary>
+    public static double[,] DesignMatrix => (double[,])Model.Value.Design.Clone();
+
+    /// <summary>
+    /// The prior precision P: 0.5 for the offset (variance 2), and FᵀF for the filter, where
+    /// F = D·D + diag(√(i/9)) and D = I − (ones on the first sub-diagonal): a second-difference penalty.
+    /// </summary>
+    public static double[,] PriorPrecision()
+    {
+        const int m = FilterLength;
+        var f = new double[m, m];
+        for (int i = 0; i < m; i++)
+        {
+            f[i, i] = 1 + Math.Sqrt(i / (double)m);
+            if (i >= 1) f[i, i - 1] = -2;
+            if (i >= 2) f[i, i - 2] = 1;
+        }
+        var p = new double[ParameterCount, ParameterCount];
+        p[0, 0] = 0.5;
+        for (int r = 0; r < m; r++)
+            for (int c = 0; c < m; c++)
+            {
+                double sum = 0;
+                for (int k = 0; k < m; k++) sum += f[k, r] * f[k, c];
+                p[r + 1, c + 1] = sum;
+            }
+        return p;
+    }
+
+    /// <summary>The linear predictor ψ = X·θ for all 100 bins.</summary>
+    public static void LinearPredictor(ReadOnlySpan<float> theta, Span<double> psi)
+    {
+        var design = Model.Value.Design;
+        for (int t = 0; t < TimeBins; t++)
+        {
+            double sum = 0;
+            for (int j = 0; j < ParameterCount; j++) sum += design[t, j] * theta[j];
+            psi[t] = sum;
+        }
+    }
+
+    /// <summary>log p(y | θ) = Σₜ yₜψₜ − log(1 + e^ψₜ) for a raw spike train y.</summary>
+    public static double LogLikelihood(ReadOnlySpan<float> theta, ReadOnlySpan<float> spikes)
+    {
+        Span<double> psi = stackalloc double[TimeBins];
+        LinearPredictor(theta, psi);
+        double sum = 0;
+        for (int t = 0; t < TimeBins; t++)
+            sum += spikes[t] * psi[t] - Softplus(psi[t]);
+        return sum;
+    }
+
+    /// <summary>The summary Xᵀy: spike count, then the spike-triggered stimulus sums at lags 0..8.</summary>
+    public static void Summarise(ReadOnlySpan<float> spikes, Span<float> summary)
+    {
+        var design = Model.Value.Design;
+        for (int j = 0; j < ParameterCount; j++)
+        {
+            double sum = 0;
+            for (int t = 0; t < TimeBins; t++) sum += design[t, j] * spikes[t];
+            summary[j] = (float)sum;
+        }
+    }
+
+    private static double Softplus(double v) => v > 0 ? v + double.LogP1(Math.Exp(-v)) : double.LogP1(Math.Exp(v));
+
+    private sealed class GlmSimulator(bool raw) : ISimulator
+    {
+        public int ParameterDimension => ParameterCount;
+        public int DataDimension => raw ? TimeBins : ParameterCount;
+
+        public void Simulate(float[,] theta, float[,] x, Rng rng)
+        {
+            Span<double> psi = stackalloc double[TimeBins];
+            Span<float> spikes = stackalloc float[TimeBins];
+            for (int i = 0; i < theta.GetLength(0); i++)
+            {
+                LinearPredictor(theta.Row(i), psi);
+                for (int t = 0; t < TimeBins; t++)
+                    spikes[t] = rng.NextDouble() < 1 / (1 + Math.Exp(-psi[t])) ? 1f : 0f;
+                if (raw) spikes.CopyTo(x.Row(i));
+                else Summarise(spikes, x.Row(i));
+            }
+        }
+    }
+
+    /// <summary>The stimulus and design matrix sbibm stores with the task.</summary>
+    internal sealed record GlmModel(double[] Stimulus, double[,] Design)
+    {
+        public static GlmModel LoadEmbedded()
+        {
+            var stimulus = EmbeddedData.ReadTable("bernoulli_glm", "stimulus_I.csv");
+            if (stimulus.GetLength(0) != TimeBins || stimulus.GetLength(1) != 1)
+                throw new InvalidDataException($"stimulus_I.csv has {stimulus.GetLength(0)}×{stimulus.GetLength(1)} values; expected {TimeBins}.");
+            var values = new double[TimeBins];
+            for (int t = 0; t < TimeBins; t++) values[t] = (float)stimulus[t, 0]; // sbibm's stimulus is float32
+            return new GlmModel(values, BuildDesign(values));
+        }
+
+        /// <summary>X[t, 0] = 1; X[t, 1 + j] = I[t − j] for t ≥ j, else 0.</summary>
+        private static double[,] BuildDesign(double[] stimulus)
+        {
+            var design = new double[TimeBins, ParameterCount];
+            for (int t = 0; t < TimeBins; t++)
+            {
+                design[t, 0] = 1;
+                for (int j = 0; j < FilterLength; j++) design[t, 1 + j] = t >= j ? stimulus[t - j] : 0;
+            }
+            return design;
+        }
+    }
+}
+
+/// <summary>sbibm's bernoulli_glm_raw: the same model, but x is the raw spike train (100 values of 0/1).</summary>
+public sealed class BernoulliGlmRaw : BernoulliGlm
+{
+    public override string Name => "bernoulli_glm_raw";
+    protected override bool RawOutput => true;
+    protected override string ReferenceTaskName => "bernoulli_glm";
+}
