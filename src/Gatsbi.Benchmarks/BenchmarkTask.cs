@@ -123,7 +123,7 @@ public interface IClosedFormPosterior
 }
 
 /// <summary>Thrown when a task has no reference posterior samples for an observation.</summary>
-public sealed class MissingReferenceException(BenchmarkTask task, int number) : Exception(
+public sealed class MissingReferenceException(BenchmarkTask task, int number) : FileNotFoundException(
     $"{task.Name} has no reference posterior samples for observation {number}: none are bundled with Gatsbi" +
     (task.ReferenceFolder is null
         ? " and no reference folder was given"

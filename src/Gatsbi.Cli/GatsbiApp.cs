@@ -12,6 +12,7 @@ public static class GatsbiApp
         TrainCommand.Create(),
         SampleCommand.Create(),
         C2stCommand.Create(),
+        TasksCommand.Create(),
     };
 
     /// <summary>Parses and runs one command line; returns the process exit code.</summary>
