@@ -8,6 +8,8 @@ public static class TaskRegistry
     private static readonly Dictionary<string, Func<string?, BenchmarkTask>> Factories = new(StringComparer.OrdinalIgnoreCase)
     {
         ["two_moons"] = folder => new TwoMoons { ReferenceFolder = folder },
+        ["sir"] = folder => new Sir { ReferenceFolder = folder },
+        ["lotka_volterra"] = folder => new LotkaVolterra { ReferenceFolder = folder },
     };
 
     /// <summary>Task names in sbibm's order.</summary>
