@@ -10,17 +10,22 @@ namespace Gatsbi.Bench;
 /// Trains amortised GATSBI once on a task and reports C2ST against the reference posterior for each
 /// requested observation, with the mean. Example:
 /// gatsbi-c2st task=two_moons simulations=10000 preset=fast observations=1,2,3,4,5,6,7,8,9,10 seed=1
+/// Tasks without bundled references (sir, lotka_volterra) take references=DIR, a folder with sbibm's layout.
 /// </summary>
 internal static class GatsbiAccuracy
 {
     public static int Run(Settings s)
     {
-        var task = TaskRegistry.Get(s.Get("task", "two_moons"));
+        var references = s.Get("references", "");
+        var task = TaskRegistry.Get(s.Get("task", "two_moons"), references.Length == 0 ? null : references);
         int simulations = s.Int("simulations", 10_000);
         ulong seed = (ulong)s.Int("seed", 1);
         int[] observations = s.Ints("observations", "1");
         var options = s.Options();
         s.EnsureAllUsed();
+        // Fail before training, not after, when a reference is missing.
+        foreach (int k in observations)
+            if (!task.HasReferencePosterior(k)) throw new MissingReferenceException(task, k);
 
         Console.WriteLine($"task={task.Name} simulations={simulations} seed={seed} options: epochs={options.MaxEpochs} dsteps={options.DiscriminatorSteps} gsteps={options.GeneratorSteps} " +
                           $"glr={options.GeneratorLearningRate} dlr={options.DiscriminatorLearningRate} batch={options.BatchSize(simulations)} loss={options.Loss} " +

@@ -7,6 +7,8 @@ var experiments = new Dictionary<string, Func<Settings, int>>
     ["gatsbi-c2st"] = GatsbiAccuracy.Run,
     ["epoch-speed"] = EpochSpeed.Run,
     ["c2st-cases"] = C2stCases.Run,
+    ["simulation-throughput"] = SimulationThroughput.Run,
+    ["closed-form-c2st"] = ClosedFormC2st.Run,
 };
 if (args.Length == 0 || !experiments.TryGetValue(args[0], out var experiment))
 {

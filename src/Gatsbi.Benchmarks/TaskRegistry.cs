@@ -15,6 +15,8 @@ public static class TaskRegistry
         ["gaussian_mixture"] = folder => new GaussianMixture { ReferenceFolder = folder },
         ["bernoulli_glm"] = folder => new BernoulliGlm { ReferenceFolder = folder },
         ["bernoulli_glm_raw"] = folder => new BernoulliGlmRaw { ReferenceFolder = folder },
+        ["sir"] = folder => new Sir { ReferenceFolder = folder },
+        ["lotka_volterra"] = folder => new LotkaVolterra { ReferenceFolder = folder },
     };
 
     /// <summary>Task names in sbibm's order.</summary>

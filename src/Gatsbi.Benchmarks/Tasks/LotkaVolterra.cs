@@ -1,0 +1,100 @@
+using Gatsbi.Distributions;
+using Gatsbi.Numerics;
+using Gatsbi.Randomness;
+using Gatsbi.Simulation;
+
+namespace Gatsbi.Benchmarks.Tasks;
+
+/// <summary>
+/// sbibm's lotka_volterra: prey u and predators v with u′ = αu − βuv, v′ = −γv + δuv from (30, 1), solved on
+/// [0, 20]. x holds the prey at t = 0, 2.1, …, 18.9, then the predators at the same times, each with
+/// log-normal noise of log-std 0.1 around the value clamped to [1e−10, 1e4]. θ = (α, β, γ, δ).
+/// </summary>
+public sealed class LotkaVolterra : BenchmarkTask
+{
+    /// <summary>Output times k/10 for k = 0..200, as sbibm solves them (saveat = 0.1).</summary>
+    private static readonly double[] Times = Enumerable.Range(0, 201).Select(k => k / 10.0).ToArray();
+
+    /// <summary>x uses every 21st output time: t = 0, 2.1, …, 18.9.</summary>
+    private const int TimeStride = 21;
+
+    private const int TimeCount = 10;
+
+    /// <summary>Standard deviation of the log-normal observation noise on the log scale.</summary>
+    public const double NoiseLogStd = 0.1;
+
+    /// <summary>Populations are clamped to [LowerClamp, UpperClamp] before noise is added; the upper bound is reached when prey explode.</summary>
+    public const float LowerClamp = 1e-10f, UpperClamp = 1e4f;
+
+    public override string Name => "lotka_volterra";
+    public override string PriorDescription => "LogNormal: log theta ~ N((-0.125, -3, -0.125, -3), 0.5^2 I)";
+    public override IPrior Prior { get; } = new IndependentLogNormal([-0.125, -3, -0.125, -3], [0.5, 0.5, 0.5, 0.5]);
+    public override ISimulator Simulator { get; } = new LotkaVolterraSimulator();
+    public override string[] ParameterNames { get; } = ["alpha", "beta", "gamma", "delta"];
+
+    /// <summary>
+    /// The noise-free populations in x's order (prey at the ten times, then predators), cast to float32 as sbibm
+    /// does and not clamped; null when the solve fails (the simulator then returns a NaN row).
+    /// </summary>
+    public static float[]? Populations(ReadOnlySpan<float> theta)
+    {
+        var populations = new float[2 * TimeCount];
+        return SolvePopulations(theta, new DormandPrince54(2), new double[Times.Length * 2], populations) ? populations : null;
+    }
+
+    /// <summary>
+    /// Solves the ODE over the whole span (as sbibm does, so a solve that fails after t = 18.9 still fails) and
+    /// writes the populations at the summary times into <paramref name="populations"/>.
+    /// </summary>
+    private static bool SolvePopulations(ReadOnlySpan<float> theta, DormandPrince54 solver, double[] trajectory, Span<float> populations)
+    {
+        var equations = new LotkaVolterraEquations(theta[0], theta[1], theta[2], theta[3]);
+        if (!solver.Solve(equations, 0, [30, 1], Times, trajectory).Succeeded) return false;
+        // A successful solve is finite throughout, so sbibm's NaN check of the trajectory cannot trigger here.
+        for (int k = 0; k < TimeCount; k++)
+        {
+            populations[k] = (float)trajectory[2 * TimeStride * k];
+            populations[TimeCount + k] = (float)trajectory[2 * TimeStride * k + 1];
+        }
+        return true;
+    }
+
+    private readonly struct LotkaVolterraEquations(double alpha, double beta, double gamma, double delta) : IOdeSystem
+    {
+        public void Derivative(double t, ReadOnlySpan<double> y, Span<double> dydt)
+        {
+            double prey = y[0], predators = y[1];
+            dydt[0] = alpha * prey - beta * prey * predators;
+            dydt[1] = -gamma * predators + delta * prey * predators;
+        }
+    }
+
+    /// <summary>Thread-safe: each call has its own solver and buffers.</summary>
+    private sealed class LotkaVolterraSimulator : ISimulator
+    {
+        public int ParameterDimension => 4;
+        public int DataDimension => 2 * TimeCount;
+
+        public void Simulate(float[,] theta, float[,] x, Rng rng)
+        {
+            var solver = new DormandPrince54(2);
+            var trajectory = new double[Times.Length * 2];
+            Span<float> populations = stackalloc float[2 * TimeCount];
+            for (int i = 0; i < theta.GetLength(0); i++)
+            {
+                var row = x.Row(i);
+                // A failed solve gives an all-NaN row and draws no noise, as in sbibm.
+                if (!SolvePopulations(theta.Row(i), solver, trajectory, populations))
+                {
+                    row.Fill(float.NaN);
+                    continue;
+                }
+                for (int k = 0; k < row.Length; k++)
+                {
+                    float clamped = Math.Clamp(populations[k], LowerClamp, UpperClamp);
+                    row[k] = (float)Math.Exp(Math.Log(clamped) + NoiseLogStd * rng.Normal());
+                }
+            }
+        }
+    }
+}

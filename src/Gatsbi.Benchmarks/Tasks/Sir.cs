@@ -1,0 +1,99 @@
+using Gatsbi.Distributions;
+using Gatsbi.Numerics;
+using Gatsbi.Randomness;
+using Gatsbi.Simulation;
+
+namespace Gatsbi.Benchmarks.Tasks;
+
+/// <summary>
+/// sbibm's sir: an SIR epidemic in a population of N = 10⁶, S′ = −βSI/N, I′ = βSI/N − γI, R′ = γI from
+/// (S, I, R) = (N − 1, 1, 0), solved over 160 days. x holds, for days 0, 17, …, 153, a Binomial(1000, I/N)
+/// count: the number of infected people in a sample of 1000. θ = (β, γ): contact rate and recovery rate per day.
+/// </summary>
+public sealed class Sir : BenchmarkTask
+{
+    /// <summary>Population size N.</summary>
+    public const double Population = 1_000_000;
+
+    /// <summary>Size of the sample in which infected people are counted.</summary>
+    public const int SampleSize = 1000;
+
+    /// <summary>Output days 0, 1, …, 160, as sbibm solves them (saveat = 1).</summary>
+    private static readonly double[] Days = Enumerable.Range(0, 161).Select(d => (double)d).ToArray();
+
+    /// <summary>x uses every 17th output day: 0, 17, …, 153.</summary>
+    private const int DayStride = 17;
+
+    private const int SummaryCount = 10;
+
+    public override string Name => "sir";
+    public override string PriorDescription => "LogNormal: log beta ~ N(log 0.4, 0.5^2), log gamma ~ N(log 0.125, 0.2^2)";
+    public override IPrior Prior { get; } = new IndependentLogNormal([Math.Log(0.4), Math.Log(0.125)], [0.5, 0.2]);
+    public override ISimulator Simulator { get; } = new SirSimulator();
+    public override string[] ParameterNames { get; } = ["beta", "gamma"];
+
+    /// <summary>
+    /// The noise-free number of infected I at days 0, 17, …, 153, cast to float32 as sbibm does; null when the
+    /// solve fails (the simulator then returns a NaN row).
+    /// </summary>
+    public static float[]? Infected(ReadOnlySpan<float> theta)
+    {
+        var infected = new float[SummaryCount];
+        return SolveInfected(theta, new DormandPrince54(3), new double[Days.Length * 3], infected) ? infected : null;
+    }
+
+    /// <summary>
+    /// Solves the ODE over the whole span (as sbibm does, so a solve that fails after day 153 still fails) and
+    /// writes I at the summary days into <paramref name="infected"/>.
+    /// </summary>
+    private static bool SolveInfected(ReadOnlySpan<float> theta, DormandPrince54 solver, double[] trajectory, Span<float> infected)
+    {
+        var result = solver.Solve(new SirEquations(theta[0], theta[1]), 0, [Population - 1, 1, 0], Days, trajectory);
+        if (!result.Succeeded) return false;
+        // A successful solve is finite throughout, so sbibm's NaN check of the trajectory cannot trigger here.
+        for (int k = 0; k < SummaryCount; k++) infected[k] = (float)trajectory[3 * DayStride * k + 1];
+        return true;
+    }
+
+    private readonly struct SirEquations(double beta, double gamma) : IOdeSystem
+    {
+        public void Derivative(double t, ReadOnlySpan<double> y, Span<double> dydt)
+        {
+            double infections = beta * y[0] * y[1] / Population;
+            double recoveries = gamma * y[1];
+            dydt[0] = -infections;
+            dydt[1] = infections - recoveries;
+            dydt[2] = recoveries;
+        }
+    }
+
+    /// <summary>Thread-safe: each call has its own solver and buffers.</summary>
+    private sealed class SirSimulator : ISimulator
+    {
+        public int ParameterDimension => 2;
+        public int DataDimension => SummaryCount;
+
+        public void Simulate(float[,] theta, float[,] x, Rng rng)
+        {
+            var solver = new DormandPrince54(3);
+            var trajectory = new double[Days.Length * 3];
+            Span<float> infected = stackalloc float[SummaryCount];
+            for (int i = 0; i < theta.GetLength(0); i++)
+            {
+                var row = x.Row(i);
+                // A failed solve gives an all-NaN row and draws no noise, as in sbibm.
+                if (!SolveInfected(theta.Row(i), solver, trajectory, infected))
+                {
+                    row.Fill(float.NaN);
+                    continue;
+                }
+                for (int k = 0; k < SummaryCount; k++)
+                {
+                    // sbibm divides and clamps in float32; clamping also absorbs solver round-off around I = 0.
+                    float p = Math.Clamp(infected[k] / (float)Population, 0f, 1f);
+                    row[k] = rng.Binomial(SampleSize, p);
+                }
+            }
+        }
+    }
+}
