@@ -27,7 +27,7 @@ public sealed class LotkaVolterra : BenchmarkTask
     public const float LowerClamp = 1e-10f, UpperClamp = 1e4f;
 
     public override string Name => "lotka_volterra";
-    public override string PriorDescription => "LogNormal: log theta ~ N((-0.125, -3, -0.125, -3), 0.5^2 I)";
+    public override string PriorDescription => "log-normal, log-means (-0.125, -3, -0.125, -3), log-std 0.5";
     public override IPrior Prior { get; } = new IndependentLogNormal([-0.125, -3, -0.125, -3], [0.5, 0.5, 0.5, 0.5]);
     public override ISimulator Simulator { get; } = new LotkaVolterraSimulator();
     public override string[] ParameterNames { get; } = ["alpha", "beta", "gamma", "delta"];

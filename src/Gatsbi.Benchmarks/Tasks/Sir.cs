@@ -27,7 +27,7 @@ public sealed class Sir : BenchmarkTask
     private const int SummaryCount = 10;
 
     public override string Name => "sir";
-    public override string PriorDescription => "LogNormal: log beta ~ N(log 0.4, 0.5^2), log gamma ~ N(log 0.125, 0.2^2)";
+    public override string PriorDescription => "log-normal, medians (0.4, 0.125), log-stds (0.5, 0.2)";
     public override IPrior Prior { get; } = new IndependentLogNormal([Math.Log(0.4), Math.Log(0.125)], [0.5, 0.2]);
     public override ISimulator Simulator { get; } = new SirSimulator();
     public override string[] ParameterNames { get; } = ["beta", "gamma"];

@@ -10,8 +10,17 @@ public sealed class TaskRegistryTests
     {
         { "two_moons", 2, 2 }, { "slcp", 5, 8 }, { "slcp_distractors", 5, 100 }, { "gaussian_linear", 10, 10 },
         { "gaussian_linear_uniform", 10, 10 }, { "gaussian_mixture", 2, 2 }, { "bernoulli_glm", 10, 10 },
-        { "bernoulli_glm_raw", 10, 100 },
+        { "bernoulli_glm_raw", 10, 100 }, { "sir", 2, 10 }, { "lotka_volterra", 4, 20 },
     };
+
+    [Fact]
+    public void Registry_lists_the_ten_tasks_in_sbibm_order()
+    {
+        Assert.Equal(["two_moons", "slcp", "slcp_distractors", "gaussian_linear", "gaussian_linear_uniform", "gaussian_mixture",
+            "bernoulli_glm", "bernoulli_glm_raw", "sir", "lotka_volterra"], TaskRegistry.Names);
+        Assert.False(TaskRegistry.Get("sir").HasReferencePosterior(1));
+        Assert.Throws<MissingReferenceException>(() => TaskRegistry.Get("lotka_volterra").ReferencePosterior(1));
+    }
 
     [Theory]
     [MemberData(nameof(Shapes))]
