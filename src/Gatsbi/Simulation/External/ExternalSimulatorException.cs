@@ -21,7 +21,7 @@ public sealed class ExternalSimulatorException : SimulationFailedException
     /// <summary>Rows sent in the failed request, starting at <see cref="SimulationFailedException.Row"/> (more than one only in the binary protocol).</summary>
     public int RequestRows { get; }
 
-    /// <summary>The worker's exit code, when it had exited.</summary>
+    /// <summary>The worker's exit code, when it exited by itself (the reason then names it too).</summary>
     public int? ExitCode { get; }
 
     public IReadOnlyList<string> StandardErrorTail { get; }
@@ -33,11 +33,10 @@ public sealed class ExternalSimulatorException : SimulationFailedException
             string rows = RequestRows == 1
                 ? $"row {Row} (θ = {FormatTheta(Theta)})"
                 : $"rows {Row}–{Row + RequestRows - 1}, sent in one request (θ of row {Row} = {FormatTheta(Theta)})";
-            string exit = ExitCode is { } code ? $" Exit code: {code}." : "";
             string error = StandardErrorTail.Count == 0
                 ? " It wrote nothing to standard error."
                 : $"\nLast lines of its standard error:\n  {string.Join("\n  ", StandardErrorTail)}";
-            return $"External simulator '{Command}' failed at {rows}: {Reason}.{exit}{error}";
+            return $"External simulator '{Command}' failed at {rows}: {Reason}.{error}";
         }
     }
 
