@@ -191,10 +191,11 @@ public sealed class ExternalSimulatorTests : IDisposable
     {
         var theta = Theta(12);
         string pids = _temp.File("pids.txt");
-        using var simulator = Start(ExternalProtocol.Line, workers: 2, TimeSpan.FromSeconds(0.5), "hang_above=0.0", $"pid_file={pids}");
+        using var simulator = Start(ExternalProtocol.Line, workers: 2, TimeSpan.FromSeconds(1), "hang_above=0.0", $"pid_file={pids}");
+        WaitForWorkers(pids, 2); // so that a slow interpreter start on a busy machine is not taken for a hang
         var e = Assert.Throws<ExternalSimulatorException>(() => Runner().Simulate(simulator, theta, 1));
         Assert.Equal(FirstAbove(theta, 0.0f), e.Row);
-        Assert.Contains("no reply within 0.5 s", e.Message);
+        Assert.Contains("no reply within 1 s", e.Message);
         Assert.Contains("killed", e.Message);
 
         var started = File.ReadAllLines(pids).Select(int.Parse).ToArray();
@@ -203,6 +204,16 @@ public sealed class ExternalSimulatorTests : IDisposable
         Assert.All(replaced, pid => Assert.False(ScriptedWorker.IsRunning(pid), $"worker {pid} still runs"));
         simulator.Dispose();
         Assert.All(File.ReadAllLines(pids).Select(int.Parse), pid => Assert.False(ScriptedWorker.IsRunning(pid), $"worker {pid} still runs"));
+    }
+
+    private static void WaitForWorkers(string pidFile, int count)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!(File.Exists(pidFile) && File.ReadAllLines(pidFile).Length >= count))
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"{count} workers did not start within 30 s");
+            Thread.Sleep(20);
+        }
     }
 
     [Theory]
