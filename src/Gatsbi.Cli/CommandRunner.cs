@@ -1,13 +1,19 @@
+using Gatsbi.Simulation;
+
 namespace Gatsbi.Cli;
 
 /// <summary>
 /// Runs a command body with the toolkit's exit-code and error conventions: input problems (bad files,
-/// options, shapes) print one "error:" line naming what is wrong and exit 2; Ctrl+C asks the body to stop
+/// options, shapes) print one "error:" line naming what is wrong and exit 2; a simulation that fails prints
+/// an "error:" message naming the row and exits 1; Ctrl+C asks the body to stop
 /// at the next safe point so that finished work can still be saved.
 /// </summary>
 internal static class CommandRunner
 {
     public const int InputError = 2;
+
+    /// <summary>The work itself failed (a simulator crashed on a row), with the inputs in order.</summary>
+    public const int RunFailed = 1;
 
     public static int Run(Func<CancellationToken, int> body)
     {
@@ -28,6 +34,11 @@ internal static class CommandRunner
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return InputError;
+        }
+        catch (SimulationFailedException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return RunFailed;
         }
         catch (OperationCanceledException)
         {

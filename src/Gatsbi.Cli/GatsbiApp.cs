@@ -9,6 +9,7 @@ public static class GatsbiApp
     public static RootCommand Create() => new("Gatsbi.NET: simulation-based inference with generative adversarial networks (GATSBI).")
     {
         DemoCommand.Create(),
+        SimulateCommand.Create(),
         TrainCommand.Create(),
         SampleCommand.Create(),
         C2stCommand.Create(),

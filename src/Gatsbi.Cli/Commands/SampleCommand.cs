@@ -3,16 +3,16 @@ using Gatsbi.Storage;
 
 namespace Gatsbi.Cli.Commands;
 
-/// <summary>Draws posterior samples from a saved model for an observation given as a one-row CSV.</summary>
+/// <summary>Draws posterior samples from a saved model for an observation given as a one-row file.</summary>
 internal static class SampleCommand
 {
     public static Command Create()
     {
         var model = new Option<string>("--model") { Description = "Model file written by 'gatsbi train'", Required = true };
-        var observation = new Option<string>("--observation") { Description = "CSV with a header and one row: the observation x_o", Required = true };
+        var observation = new Option<string>("--observation") { Description = "The observation x_o: one row of .csv (with a header), .csv.gz or .npy", Required = true };
         var count = new Option<int>("--n") { Description = "Number of samples", DefaultValueFactory = _ => 10_000 };
         var seed = new Option<ulong>("--seed") { Description = "Seed of the draws", DefaultValueFactory = _ => 1 };
-        var output = new Option<string>("--out") { Description = "Output CSV of samples", Required = true };
+        var output = new Option<string>("--out") { Description = "Output file of samples: .csv, .csv.gz or .npy", Required = true };
         var plot = new Option<string?>("--plot") { Description = "Also write a pair plot of the samples to this PNG" };
         var command = new Command("sample", "Draw posterior samples for an observation from a saved model.")
         {
@@ -23,7 +23,7 @@ internal static class SampleCommand
             var loaded = PosteriorFile.Load(parse.GetValue(model)!);
             using var posterior = loaded.Posterior;
             string observationPath = parse.GetValue(observation)!;
-            var table = CsvMatrix.Read(observationPath);
+            var table = MatrixFile.Read(observationPath, "data");
             if (table.Rows != 1)
                 throw new ArgumentException($"{observationPath}: expected exactly one observation row; found {table.Rows}.");
             if (table.Columns != posterior.DataDimension)
@@ -33,7 +33,7 @@ internal static class SampleCommand
 
             var samples = Steps.Sample(posterior, table.Values.Row(0).ToArray(), n, parse.GetValue(seed));
             string outPath = parse.GetValue(output)!;
-            CsvMatrix.Write(outPath, new NamedMatrix(loaded.Info.ParameterNames, samples.Samples));
+            MatrixFile.Write(outPath, new NamedMatrix(loaded.Info.ParameterNames, samples.Samples));
             Console.WriteLine($"Wrote {samples.Count} samples to {outPath}");
             if (parse.GetValue(plot) is { } png)
                 Steps.WritePairPlot(png, loaded.Info.ParameterNames, samples.Samples, null, posterior.Support, null, "GATSBI posterior samples");

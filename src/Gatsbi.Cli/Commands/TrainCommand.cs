@@ -15,8 +15,8 @@ internal static class TrainCommand
     public static Command Create()
     {
         var task = new Option<string?>("--task") { Description = $"Benchmark task to simulate: {string.Join(", ", TaskRegistry.Names)}" };
-        var thetaFile = new Option<string?>("--theta") { Description = "CSV of parameters, one simulation per row (with --x)" };
-        var xFile = new Option<string?>("--x") { Description = "CSV of simulated data, row i simulated from row i of --theta" };
+        var thetaFile = new Option<string?>("--theta") { Description = "Parameters, one simulation per row (with --x): .csv, .csv.gz or .npy" };
+        var xFile = new Option<string?>("--x") { Description = "Simulated data, row i simulated from row i of --theta: .csv, .csv.gz or .npy" };
         var low = new Option<float[]?>("--prior-low") { Description = "Lower support bounds for user data (one per parameter)", AllowMultipleArgumentsPerToken = true };
         var high = new Option<float[]?>("--prior-high") { Description = "Upper support bounds for user data (one per parameter)", AllowMultipleArgumentsPerToken = true };
         var simulations = new Option<int>("--simulations") { Description = "Simulation budget for --task", DefaultValueFactory = _ => 10_000 };
@@ -65,22 +65,11 @@ internal static class TrainCommand
             return (set, benchmark.Prior.Support, benchmark.ParameterNames, benchmark.DataNames, $"task {benchmark.Name}");
         }
         if (thetaPath is null || xPath is null) throw new ArgumentException("User data needs both --theta and --x.");
-        var theta = CsvMatrix.Read(thetaPath);
-        var x = CsvMatrix.Read(xPath);
+        var theta = MatrixFile.Read(thetaPath, "parameter");
+        var x = MatrixFile.Read(xPath, "data");
         if (theta.Rows != x.Rows)
             throw new ArgumentException($"--theta ({thetaPath}) has {theta.Rows} rows but --x ({xPath}) has {x.Rows}; row i of each must belong to the same simulation.");
-        Support? support = null;
-        float[]? lo = parse.GetValue(low), hi = parse.GetValue(high);
-        if (lo is not null || hi is not null)
-        {
-            if (lo is null || hi is null) throw new ArgumentException("Give both --prior-low and --prior-high, or neither.");
-            if (lo.Length != theta.Columns || hi.Length != theta.Columns)
-                throw new ArgumentException($"--prior-low/--prior-high need {theta.Columns} values each (one per column of {thetaPath}); got {lo.Length} and {hi.Length}.");
-            for (int j = 0; j < lo.Length; j++)
-                if (!(lo[j] < hi[j]))
-                    throw new ArgumentException($"--prior-low value {j + 1} ({lo[j]}) must be below --prior-high value {j + 1} ({hi[j]}).");
-            support = new Support(lo, hi);
-        }
+        var support = BoxBounds.Read(BoxBounds.Values(parse, low), BoxBounds.Values(parse, high), theta.Columns, thetaPath);
         return (new SimulationSet(theta.Values, x.Values), support, theta.ColumnNames, x.ColumnNames, $"files {thetaPath}, {xPath}");
     }
 }

@@ -7,7 +7,8 @@ public delegate void SimulateOne(ReadOnlySpan<float> theta, Span<float> x, Rng r
 
 /// <summary>
 /// Wraps a per-sample simulator function as an <see cref="ISimulator"/>; <see cref="SimulationRunner"/>
-/// runs batches of it in parallel.
+/// runs batches of it in parallel. An exception from the function is rethrown as a
+/// <see cref="SimulationFailedException"/> naming the row and its θ.
 /// </summary>
 public sealed class PerSampleSimulator(int parameterDimension, int dataDimension, SimulateOne simulate) : ISimulator
 {
@@ -16,6 +17,16 @@ public sealed class PerSampleSimulator(int parameterDimension, int dataDimension
 
     public void Simulate(float[,] theta, float[,] x, Rng rng)
     {
-        for (int i = 0; i < theta.GetLength(0); i++) simulate(theta.Row(i), x.Row(i), rng);
+        for (int i = 0; i < theta.GetLength(0); i++)
+        {
+            try
+            {
+                simulate(theta.Row(i), x.Row(i), rng);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                throw new SimulationFailedException(i, theta.Row(i).ToArray(), $"{e.GetType().Name}: {e.Message}", e);
+            }
+        }
     }
 }

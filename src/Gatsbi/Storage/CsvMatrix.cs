@@ -65,19 +65,29 @@ public static class CsvMatrix
                 ? new GZipStream(stream, CompressionLevel.Optimal, leaveOpen: true)
                 : null;
             using var writer = new StreamWriter(compressed ?? stream, new UTF8Encoding(false), 1 << 16, leaveOpen: true);
-            writer.WriteLine(string.Join(',', table.ColumnNames));
+            writer.Write(HeaderLine(table.ColumnNames));
             var line = new StringBuilder();
             for (int i = 0; i < table.Rows; i++)
             {
                 line.Clear();
-                for (int j = 0; j < table.Columns; j++)
-                {
-                    if (j > 0) line.Append(',');
-                    line.Append(table.Values[i, j].ToString("R", CultureInfo.InvariantCulture));
-                }
-                writer.WriteLine(line);
+                AppendLine(line, table.Values.Row(i));
+                writer.Write(line);
             }
         });
+    }
+
+    /// <summary>The header row, with its line end.</summary>
+    internal static string HeaderLine(IEnumerable<string> names) => string.Join(',', names) + "\n";
+
+    /// <summary>Appends one data row, with its line end, in the round-trip format this class writes.</summary>
+    internal static void AppendLine(StringBuilder line, ReadOnlySpan<float> values)
+    {
+        for (int j = 0; j < values.Length; j++)
+        {
+            if (j > 0) line.Append(',');
+            line.Append(values[j].ToString("R", CultureInfo.InvariantCulture));
+        }
+        line.Append('\n');
     }
 
     public static void Write(string path, float[,] values, string prefix) =>

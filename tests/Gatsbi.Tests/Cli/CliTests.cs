@@ -1,4 +1,3 @@
-using Gatsbi.Cli;
 using Gatsbi.Storage;
 using Gatsbi.Tests.Core;
 
@@ -12,24 +11,7 @@ public sealed class CliTests : TorchTest, IDisposable
 
     public void Dispose() => _temp.Dispose();
 
-    /// <summary>Runs the command with standard output and error captured.</summary>
-    private static (int Code, string Out, string Error) Run(params string[] args)
-    {
-        var (oldOut, oldError) = (Console.Out, Console.Error);
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        Console.SetOut(output);
-        Console.SetError(error);
-        try
-        {
-            return (GatsbiApp.Run(args), output.ToString(), error.ToString());
-        }
-        finally
-        {
-            Console.SetOut(oldOut);
-            Console.SetError(oldError);
-        }
-    }
+    private static (int Code, string Out, string Error) Run(params string[] args) => CliHarness.Run(args);
 
     [Fact]
     public void Train_then_sample_writes_a_model_a_log_and_samples()
@@ -97,6 +79,18 @@ public sealed class CliTests : TorchTest, IDisposable
         Assert.Equal(2, result.Code);
         Assert.Contains("3 rows", result.Error);
         Assert.Contains("2", result.Error);
+    }
+
+    [Fact]
+    public void Train_from_user_files_needs_no_prior_bounds()
+    {
+        string theta = Path.Combine(_temp.Path, "theta.npy"), x = Path.Combine(_temp.Path, "x.csv");
+        var values = new float[150, 1];
+        for (int i = 0; i < 150; i++) values[i, 0] = i / 150f;
+        NpyFile.Write(theta, values);
+        CsvMatrix.Write(x, values, "data");
+        var result = Run("train", "--theta", theta, "--x", x, "--epochs", "2", "--out", Path.Combine(_temp.Path, "out"));
+        Assert.True(result.Code == 0, result.Error);
     }
 
     [Fact]

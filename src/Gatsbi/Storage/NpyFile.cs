@@ -1,0 +1,92 @@
+using System.Buffers.Binary;
+
+namespace Gatsbi.Storage;
+
+/// <summary>
+/// Reads and writes NumPy .npy files holding one matrix. Writes version 1.0, little-endian float32
+/// (<c>&lt;f4</c>), C order, with the header laid out exactly as NumPy's own <c>np.save</c> lays it out, so
+/// the bytes are the same as NumPy would write. Reads versions 1.0, 2.0 and 3.0 with dtype <c>&lt;f4</c>,
+/// <c>&lt;f8</c>, <c>&lt;i4</c>, <c>&lt;i8</c>, <c>|u1</c> or <c>|b1</c> in C order; a 1-D array reads as one column.
+/// Bytes after the data are ignored, as NumPy ignores them.
+/// </summary>
+public static class NpyFile
+{
+    public static float[,] Read(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"NumPy file not found: {path}", path);
+        using var stream = File.OpenRead(path);
+        return Read(stream, path);
+    }
+
+    public static float[,] Read(Stream stream, string sourceName)
+    {
+        var header = NpyHeader.Read(stream, sourceName);
+        var (rows, columns) = header.MatrixShape(sourceName);
+        var values = new float[rows, columns];
+        var target = values.AsSpan();
+        int itemSize = header.ItemSize;
+        var buffer = new byte[Math.Max(itemSize, 1 << 16) / itemSize * itemSize];
+        long needed = (long)target.Length * itemSize;
+        int done = 0;
+        while (done < target.Length)
+        {
+            int items = Math.Min(buffer.Length / itemSize, target.Length - done);
+            int read = stream.ReadAtLeast(buffer.AsSpan(0, items * itemSize), items * itemSize, throwOnEndOfStream: false);
+            if (read < items * itemSize)
+                throw new InvalidDataException(
+                    $"{sourceName}: the file is truncated: shape ({rows}, {columns}) of '{header.Descr}' needs {needed} bytes of data after the header, but only {(long)done * itemSize + read} are there.");
+            Convert(header.Descr, buffer.AsSpan(0, read), target.Slice(done, items));
+            done += items;
+        }
+        return values;
+    }
+
+    /// <summary>Writes <paramref name="values"/> as little-endian float32 in C order, atomically.</summary>
+    public static void Write(string path, float[,] values) =>
+        AtomicFile.Write(path, stream =>
+        {
+            stream.Write(NpyHeader.Float32Matrix(values.GetLength(0), values.GetLength(1)));
+            WriteRows(stream, values);
+        });
+
+    /// <summary>Appends the rows of <paramref name="values"/> to <paramref name="stream"/> as little-endian float32.</summary>
+    internal static void WriteRows(Stream stream, float[,] values)
+    {
+        var source = values.AsSpan();
+        var buffer = new byte[Math.Min(source.Length, 1 << 14) * sizeof(float)];
+        for (int start = 0; start < source.Length; start += buffer.Length / sizeof(float))
+        {
+            int count = Math.Min(buffer.Length / sizeof(float), source.Length - start);
+            for (int i = 0; i < count; i++)
+                BinaryPrimitives.WriteSingleLittleEndian(buffer.AsSpan(i * sizeof(float)), source[start + i]);
+            stream.Write(buffer, 0, count * sizeof(float));
+        }
+    }
+
+    private static void Convert(string descr, ReadOnlySpan<byte> bytes, Span<float> target)
+    {
+        switch (descr)
+        {
+            case "<f4":
+                for (int i = 0; i < target.Length; i++) target[i] = BinaryPrimitives.ReadSingleLittleEndian(bytes[(i * 4)..]);
+                break;
+            case "<f8":
+                for (int i = 0; i < target.Length; i++) target[i] = (float)BinaryPrimitives.ReadDoubleLittleEndian(bytes[(i * 8)..]);
+                break;
+            case "<i4":
+                for (int i = 0; i < target.Length; i++) target[i] = BinaryPrimitives.ReadInt32LittleEndian(bytes[(i * 4)..]);
+                break;
+            case "<i8":
+                for (int i = 0; i < target.Length; i++) target[i] = BinaryPrimitives.ReadInt64LittleEndian(bytes[(i * 8)..]);
+                break;
+            case "|u1":
+                for (int i = 0; i < target.Length; i++) target[i] = bytes[i];
+                break;
+            case "|b1":
+                for (int i = 0; i < target.Length; i++) target[i] = bytes[i] != 0 ? 1f : 0f;
+                break;
+            default:
+                throw new InvalidOperationException($"dtype '{descr}' passed the header check but has no converter.");
+        }
+    }
+}
