@@ -15,7 +15,7 @@ internal static class C2stCommand
     {
         var files = new Argument<string[]>("files")
         {
-            Description = "REFERENCE SAMPLES (z-scoring uses the reference's statistics), or only SAMPLES with --task",
+            Description = "REFERENCE SAMPLES (.csv, .csv.gz or .npy; z-scoring uses the reference's statistics), or only SAMPLES with --task",
             Arity = new ArgumentArity(1, 2),
         };
         var task = new Option<string?>("--task") { Description = "Compare against this task's reference posterior instead of a reference file" };
@@ -45,10 +45,10 @@ internal static class C2stCommand
             {
                 if (paths.Length != 2)
                     throw new ArgumentException("Give two files (reference, then samples), or one samples file with --task.");
-                reference = (CsvMatrix.Read(paths[0]).Values, paths[0]);
+                reference = (MatrixFile.Read(paths[0], "parameter").Values, paths[0]);
                 samplesPath = paths[1];
             }
-            var samples = CsvMatrix.Read(samplesPath);
+            var samples = MatrixFile.Read(samplesPath, "parameter");
             if (reference.Values.GetLength(1) != samples.Columns)
                 throw new ArgumentException($"{reference.Name} has {reference.Values.GetLength(1)} columns but {samplesPath} has {samples.Columns}; C2ST compares samples of the same parameters.");
             var result = Steps.C2st(reference.Values, samples.Values, new C2stOptions { Seed = parse.GetValue(seed) }, cancel);
