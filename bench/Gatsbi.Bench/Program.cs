@@ -9,6 +9,7 @@ var experiments = new Dictionary<string, Func<Settings, int>>
     ["c2st-cases"] = C2stCases.Run,
     ["simulation-throughput"] = SimulationThroughput.Run,
     ["closed-form-c2st"] = ClosedFormC2st.Run,
+    ["plausibility"] = Plausibility.Run,
 };
 if (args.Length == 0 || !experiments.TryGetValue(args[0], out var experiment))
 {

@@ -37,6 +37,13 @@ public abstract class BenchmarkTask
     /// </summary>
     public string? ReferenceFolder { get; init; }
 
+    /// <summary>
+    /// A discrepancy statistic of x at fixed θ, for <see cref="PlausibilityCheck"/>: the log-likelihood of x
+    /// (up to terms that do not depend on x) where it is tractable. Work that depends only on θ (an ODE solve)
+    /// is done once, here.
+    /// </summary>
+    public abstract DataStatistic PlausibilityStatistic(float[] theta);
+
     /// <summary>The task whose embedded reference samples this one shares (its posterior is the same).</summary>
     protected virtual string ReferenceTaskName => Name;
 

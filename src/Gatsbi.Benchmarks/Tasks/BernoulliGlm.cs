@@ -26,6 +26,20 @@ public class BernoulliGlm : BenchmarkTask
     public override string[] ParameterNames { get; } = Storage.CsvMatrix.DefaultNames("parameter", ParameterCount);
     public override IReadOnlyList<int> SimulationBudgets { get; } = [1_000, 10_000, 100_000, 1_000_000];
 
+    /// <summary>
+    /// The log-likelihood up to terms in θ alone: θ·Xᵀy, which for the summary task is θ·x, and for the raw
+    /// task θ·(Xᵀx).
+    /// </summary>
+    public override DataStatistic PlausibilityStatistic(float[] theta) => x =>
+    {
+        Span<float> summary = stackalloc float[ParameterCount];
+        if (RawOutput) Summarise(x, summary);
+        else x.CopyTo(summary);
+        double sum = 0;
+        for (int j = 0; j < ParameterCount; j++) sum += theta[j] * (double)summary[j];
+        return sum;
+    };
+
     /// <summary>True for bernoulli_glm_raw, whose data are the 100 raw spikes instead of the summary.</summary>
     protected virtual bool RawOutput => false;
 

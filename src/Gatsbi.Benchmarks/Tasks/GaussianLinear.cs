@@ -19,6 +19,8 @@ public sealed class GaussianLinear : BenchmarkTask, IClosedFormPosterior
     public override ISimulator Simulator { get; } = new GaussianNoiseSimulator(Dimension, GaussianNoiseSimulator.SbibmVariance);
     public override string[] ParameterNames { get; } = Storage.CsvMatrix.DefaultNames("parameter", Dimension);
 
+    public override DataStatistic PlausibilityStatistic(float[] theta) => GaussianNoiseSimulator.LogLikelihood(theta);
+
     /// <summary>Precisions add: 1/0.1 + 1/0.1 = 20, so the posterior is N(x/2, 0.05·I).</summary>
     public float[,] SamplePosterior(ReadOnlySpan<float> observation, int count, Rng rng)
     {
@@ -44,6 +46,8 @@ public sealed class GaussianLinearUniform : BenchmarkTask, IClosedFormPosterior
     public override IPrior Prior { get; } = new BoxUniform(Dimension, -1f, 1f);
     public override ISimulator Simulator { get; } = new GaussianNoiseSimulator(Dimension, GaussianNoiseSimulator.SbibmVariance);
     public override string[] ParameterNames { get; } = Storage.CsvMatrix.DefaultNames("parameter", Dimension);
+
+    public override DataStatistic PlausibilityStatistic(float[] theta) => GaussianNoiseSimulator.LogLikelihood(theta);
 
     /// <summary>
     /// sbibm rejects whole 10-vectors that leave the box; with independent coordinates, rejecting each
@@ -72,6 +76,14 @@ internal sealed class GaussianNoiseSimulator(int dimension, double variance) : I
 
     public int ParameterDimension => dimension;
     public int DataDimension => dimension;
+
+    /// <summary>log N(x; θ, 0.1·I) up to a constant: −|x − θ|²/(2·0.1).</summary>
+    public static DataStatistic LogLikelihood(float[] theta) => x =>
+    {
+        double sum = 0;
+        for (int j = 0; j < theta.Length; j++) sum += (x[j] - (double)theta[j]) * (x[j] - (double)theta[j]);
+        return -sum / (2 * SbibmVariance);
+    };
 
     public void Simulate(float[,] theta, float[,] x, Rng rng)
     {

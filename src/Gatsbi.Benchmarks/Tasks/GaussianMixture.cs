@@ -19,6 +19,16 @@ public sealed class GaussianMixture : BenchmarkTask, IClosedFormPosterior
     public override ISimulator Simulator { get; } = new MixtureSimulator();
     public override string[] ParameterNames { get; } = ["parameter_1", "parameter_2"];
 
+    /// <summary>The exact log-likelihood: log(½·N(x; θ, I) + ½·N(x; θ, 0.01·I)).</summary>
+    public override DataStatistic PlausibilityStatistic(float[] theta) => x =>
+    {
+        double d2 = Math.Pow(x[0] - (double)theta[0], 2) + Math.Pow(x[1] - (double)theta[1], 2);
+        double density = 0;
+        foreach (double std in ComponentStd)
+            density += 0.5 * Math.Exp(-d2 / (2 * std * std)) / (2 * Math.PI * std * std);
+        return Math.Log(density);
+    };
+
     /// <summary>As sbibm: pick a component, draw from it, and reject draws outside the box (the box cuts the two components differently, so the kept weights are not ½).</summary>
     public float[,] SamplePosterior(ReadOnlySpan<float> observation, int count, Rng rng)
     {

@@ -33,6 +33,27 @@ public sealed class LotkaVolterra : BenchmarkTask
     public override string[] ParameterNames { get; } = ["alpha", "beta", "gamma", "delta"];
 
     /// <summary>
+    /// The log-normal log-likelihood up to terms in θ alone: −½ Σ zₖ² − Σ log xₖ with
+    /// zₖ = (log xₖ − log clamp(uₖ))/0.1; NaN for every x when the solve at θ fails.
+    /// </summary>
+    public override DataStatistic PlausibilityStatistic(float[] theta)
+    {
+        var populations = Populations(theta);
+        if (populations is null) return _ => double.NaN;
+        var logMean = populations.Select(u => Math.Log(Math.Clamp(u, LowerClamp, UpperClamp))).ToArray();
+        return x =>
+        {
+            double sum = 0;
+            for (int k = 0; k < logMean.Length; k++)
+            {
+                double logX = Math.Log(x[k]), z = (logX - logMean[k]) / NoiseLogStd;
+                sum += -0.5 * z * z - logX;
+            }
+            return sum;
+        };
+    }
+
+    /// <summary>
     /// The noise-free populations in x's order (prey at the ten times, then predators), cast to float32 as sbibm
     /// does and not clamped; null when the solve fails (the simulator then returns a NaN row).
     /// </summary>

@@ -33,6 +33,26 @@ public sealed class Sir : BenchmarkTask
     public override string[] ParameterNames { get; } = ["beta", "gamma"];
 
     /// <summary>
+    /// The binomial log-likelihood Σₖ log Binomial(xₖ; 1000, pₖ) up to terms in θ alone, with p clamped to
+    /// [2⁻²³, 1 − 2⁻²³] as PyTorch evaluates it; NaN for every x when the solve at θ fails.
+    /// </summary>
+    public override DataStatistic PlausibilityStatistic(float[] theta)
+    {
+        var infected = Infected(theta);
+        if (infected is null) return _ => double.NaN;
+        const double eps = 1.0 / (1 << 23);
+        var p = infected.Select(i => Math.Clamp(Math.Clamp(i / (float)Population, 0f, 1f), eps, 1 - eps)).ToArray();
+        return x =>
+        {
+            double sum = 0;
+            for (int k = 0; k < SummaryCount; k++)
+                sum += -RandomVariates.LogGamma(x[k] + 1.0) - RandomVariates.LogGamma(SampleSize - x[k] + 1.0)
+                       + x[k] * Math.Log(p[k]) + (SampleSize - x[k]) * Math.Log(1 - p[k]);
+            return sum;
+        };
+    }
+
+    /// <summary>
     /// The noise-free number of infected I at days 0, 17, …, 153, cast to float32 as sbibm does; null when the
     /// solve fails (the simulator then returns a NaN row).
     /// </summary>

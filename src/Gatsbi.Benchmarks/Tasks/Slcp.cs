@@ -21,6 +21,9 @@ public sealed class Slcp : BenchmarkTask
     public override string[] ParameterNames { get; } = Storage.CsvMatrix.DefaultNames("parameter", 5);
     public override IReadOnlyList<int> SimulationBudgets { get; } = [1_000, 10_000, 100_000, 1_000_000];
 
+    /// <summary>The exact log-likelihood.</summary>
+    public override DataStatistic PlausibilityStatistic(float[] theta) => x => LogLikelihood(theta, x);
+
     /// <summary>The 2×2 covariance of one draw, as (Σ₁₁, Σ₁₂, Σ₂₂).</summary>
     public static (double S11, double S12, double S22) Covariance(ReadOnlySpan<float> theta)
     {

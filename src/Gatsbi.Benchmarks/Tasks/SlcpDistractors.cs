@@ -24,6 +24,25 @@ public sealed class SlcpDistractors : BenchmarkTask
     public override IReadOnlyList<int> SimulationBudgets { get; } = [1_000, 10_000, 100_000, 1_000_000];
     protected override string ReferenceTaskName => "slcp";
 
+    /// <summary>
+    /// The SLCP log-likelihood of the eight embedded values plus a score of the 92 distractors: the
+    /// Student-t log-density kernel of the best-fitting mixture component, −(df + 92)/2 · log(1 + δ²/df) with
+    /// δ² = min_k |L_k⁻¹(e − μ_k)|². (The mixture density itself is undefined: some stored scale
+    /// factors have negative diagonals.)
+    /// </summary>
+    public override DataStatistic PlausibilityStatistic(float[] theta)
+    {
+        var noise = Noise.Value;
+        return x =>
+        {
+            Span<float> joined = stackalloc float[DataLength];
+            for (int j = 0; j < DataLength; j++) joined[noise.Permutation[j]] = x[j];
+            double whitened = noise.MinimumWhitenedNorm(joined[(2 * Slcp.Draws)..]);
+            const double df = DistractorNoise.DegreesOfFreedom;
+            return Slcp.LogLikelihood(theta, joined[..(2 * Slcp.Draws)]) - (df + DistractorNoise.Dimension) / 2 * Math.Log(1 + whitened / df);
+        };
+    }
+
     /// <summary>The noise mixture and permutation sbibm stores with the task.</summary>
     public static DistractorNoise NoiseModel => Noise.Value;
 

@@ -17,6 +17,23 @@ public sealed class TwoMoons : BenchmarkTask, IClosedFormPosterior
     public override string[] ParameterNames { get; } = ["parameter_1", "parameter_2"];
 
     /// <summary>
+    /// log p(x | θ) up to a constant: with u = x₁ + |θ₁ + θ₂|/√2 − 0.25, v = x₂ − (θ₂ − θ₁)/√2 and
+    /// ρ = √(u² + v²), the density is φ((ρ − 0.1)/0.01)/ρ for u ≥ 0 (polar coordinates) and 0 otherwise.
+    /// </summary>
+    public override DataStatistic PlausibilityStatistic(float[] theta)
+    {
+        double shift1 = Math.Abs((double)theta[0] + theta[1]) / Math.Sqrt(2) - 0.25;
+        double shift2 = ((double)theta[1] - theta[0]) / Math.Sqrt(2);
+        return x =>
+        {
+            double u = x[0] + shift1, v = x[1] - shift2, rho = Math.Sqrt(u * u + v * v);
+            if (u < 0) return double.NegativeInfinity;
+            double z = (rho - 0.1) / 0.01;
+            return -0.5 * z * z - Math.Log(rho);
+        };
+    }
+
+    /// <summary>
     /// Exact posterior samples by inverting the generative process, as sbibm made its references: draw a
     /// fresh (a, r), solve for θ, flip the sign of |θ₁ + θ₂| with probability ½, and keep draws inside the
     /// prior box. Exact whenever x₁ ≤ 0.25, which holds for all ten observations.

@@ -79,23 +79,6 @@ public sealed class BernoulliGlmTests
         }
     }
 
-    /// <summary>
-    /// log p(y | θ) = θᵀXᵀy − Σ softplus(ψ): the raw spikes' log-likelihood, and for the summary task the
-    /// part that depends on the data, θ·s.
-    /// </summary>
-    [Fact]
-    public void Observations_are_plausible_under_the_simulator()
-    {
-        Plausibility.AssertRoughlyUniform(Plausibility.Percentiles(new BernoulliGlmRaw(), BernoulliGlm.LogLikelihood, 10_000, seed: 37));
-        static double Projection(ReadOnlySpan<float> theta, ReadOnlySpan<float> s)
-        {
-            double sum = 0;
-            for (int j = 0; j < 10; j++) sum += theta[j] * (double)s[j];
-            return sum;
-        }
-        Plausibility.AssertRoughlyUniform(Plausibility.Percentiles(new BernoulliGlm(), Projection, 10_000, seed: 41));
-    }
-
     [Fact]
     public void Spike_rate_follows_the_logistic_of_the_linear_predictor()
     {

@@ -88,5 +88,6 @@ public sealed class TaskRegistryTests
         public override IPrior Prior { get; } = new BoxUniform(1, 0f, 1f);
         public override Gatsbi.Simulation.ISimulator Simulator { get; } = new Gatsbi.Simulation.PerSampleSimulator(1, 1, (t, x, _) => x[0] = t[0]);
         public override string[] ParameterNames { get; } = ["a"];
+        public override DataStatistic PlausibilityStatistic(float[] theta) => x => x[0];
     }
 }
