@@ -128,13 +128,4 @@ public sealed class LotkaVolterraTests
             Assert.Equal(alone.Row(0).ToArray(), x.Row(1).ToArray());
         }
     }
-
-    [Fact]
-    public void Simulation_does_not_depend_on_the_thread_count()
-    {
-        var theta = Task.Prior.Sample(600, new Rng(9));
-        var one = new SimulationRunner { MaxThreads = 1, ChunkSize = 100 }.Simulate(Task.Simulator, theta, seed: 4);
-        var two = new SimulationRunner { MaxThreads = 2, ChunkSize = 100 }.Simulate(Task.Simulator, theta, seed: 4);
-        Assert.Equal(one.AsSpan().ToArray(), two.AsSpan().ToArray());
-    }
 }

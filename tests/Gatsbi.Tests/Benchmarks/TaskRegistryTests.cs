@@ -44,6 +44,20 @@ public sealed class TaskRegistryTests
         Assert.Contains(name, TaskRegistry.Names);
     }
 
+    /// <summary>Chunks carry their own seeds, so every task's simulations are the same on 1 and 2 threads.</summary>
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void Simulation_does_not_depend_on_the_thread_count(string name, int parameters, int data)
+    {
+        var task = TaskRegistry.Get(name);
+        var theta = task.Prior.Sample(600, new Randomness.Rng(9));
+        Assert.Equal(parameters, theta.GetLength(1));
+        var one = new Gatsbi.Simulation.SimulationRunner { MaxThreads = 1, ChunkSize = 100 }.Simulate(task.Simulator, theta, seed: 4);
+        var two = new Gatsbi.Simulation.SimulationRunner { MaxThreads = 2, ChunkSize = 100 }.Simulate(task.Simulator, theta, seed: 4);
+        Assert.Equal(data, one.GetLength(1));
+        Assert.Equal(one.AsSpan().ToArray(), two.AsSpan().ToArray());
+    }
+
     [Fact]
     public void Missing_reference_names_the_task_the_observation_and_the_expected_layout()
     {
