@@ -74,18 +74,24 @@ internal static class Steps
         }
         string csv = Path.Combine(directory, "training_log.csv");
         CsvMatrix.Write(csv, new NamedMatrix(columns, rows));
-        var epochs = log.Select(r => (double)r.Epoch).ToArray();
         string png = Path.Combine(directory, "training.png");
-        new LinePlot { Title = "GATSBI training (hold-out set)", XLabel = "epoch", YLabel = "value" }
+        WriteTrainingCurves(png, log, "GATSBI training (hold-out set)");
+        Console.WriteLine($"Training log: {csv}, {png}");
+    }
+
+    /// <summary>Losses and mean discriminator outputs on the hold-out set against epochs.</summary>
+    public static void WriteTrainingCurves(string path, IReadOnlyList<TrainingRecord> log, string title)
+    {
+        var epochs = log.Select(r => (double)r.Epoch).ToArray();
+        new LinePlot { Title = title, XLabel = "epoch", YLabel = "value" }
             .Add("discriminator loss", epochs, log.Select(r => r.DiscriminatorLoss).ToArray())
             .Add("generator loss", epochs, log.Select(r => r.GeneratorLoss).ToArray())
             .Add("mean D(real)", epochs, log.Select(r => r.DRealMean).ToArray())
             .Add("mean D(fake)", epochs, log.Select(r => r.DFakeMean).ToArray())
-            .SavePng(png);
-        Console.WriteLine($"Training log: {csv}, {png}");
+            .SavePng(path);
     }
 
-    public static void WritePairPlot(string path, string[] names, float[,] samples, float[,]? reference, Support? support, float[]? truth, string title)
+    public static void WritePairPlot(string path, string[] names, float[,] samples, float[,]? reference, Support? support, float[]? truth, string title, bool quiet = false)
     {
         var plot = new PairPlot(names) { Title = title };
         if (support is not null && support.Low.All(float.IsFinite) && support.High.All(float.IsFinite))
@@ -94,13 +100,13 @@ internal static class Steps
         plot.Add("GATSBI", samples, PlotColors.Gatsbi);
         if (truth is not null) plot.MarkPoint("true θ", truth.Select(v => (double)v).ToArray());
         plot.SavePng(path);
-        Console.WriteLine($"Pair plot: {path}");
+        if (!quiet) Console.WriteLine($"Pair plot: {path}");
     }
 
     public static string Format(double value) => value.ToString("F3", CultureInfo.InvariantCulture);
 
     /// <summary>Shows epochs and the latest hold-out losses on the bar.</summary>
-    private sealed class Progress(ProgressBar bar) : IProgress<TrainingProgress>
+    internal sealed class Progress(ProgressBar bar) : IProgress<TrainingProgress>
     {
         public void Report(TrainingProgress p) =>
             bar.Report(p.Epoch, p.MaxEpochs, p.Latest is { } r

@@ -24,6 +24,9 @@ public sealed class LinePlot
 
     public string? YLabel { get; set; }
 
+    /// <summary>Logarithmic x axis (e.g. simulation budgets); only points with positive x are drawn.</summary>
+    public bool LogX { get; set; }
+
     /// <summary>Logarithmic y axis; the series must have positive values.</summary>
     public bool LogY { get; set; }
 

@@ -22,11 +22,13 @@ internal sealed class LinePlotRenderer(LinePlot plot, IReadOnlyList<Series> seri
         var xRange = plot.XRange ?? SpanX();
         var yRange = plot.YRange ?? SpanY();
         bool integerX = series.All(s => s.X.Where(double.IsFinite).All(v => v == Math.Round(v)));
-        var xTicks = Ticks.Linear(xRange.Min, xRange.Max, Math.Clamp((int)(width / (tickSize * 7)), 2, 10), integerX);
+        var xTicks = plot.LogX
+            ? Ticks.Log(xRange.Min, xRange.Max, Math.Clamp((int)(width / (tickSize * 7)), 2, 10))
+            : Ticks.Linear(xRange.Min, xRange.Max, Math.Clamp((int)(width / (tickSize * 7)), 2, 10), integerX);
         var yTicks = plot.LogY
             ? Ticks.Log(yRange.Min, yRange.Max, Math.Clamp((int)(height / (tickSize * 3.5f)), 2, 10))
             : Ticks.Linear(yRange.Min, yRange.Max, Math.Clamp((int)(height / (tickSize * 4)), 2, 8));
-        var xLabels = Ticks.Format(xTicks);
+        var xLabels = Ticks.Format(xTicks, uniform: !plot.LogX);
         var yLabels = Ticks.Format(yTicks, uniform: !plot.LogY);
 
         var legend = new Legend();
@@ -49,7 +51,7 @@ internal sealed class LinePlotRenderer(LinePlot plot, IReadOnlyList<Series> seri
         float top = pad + (plot.Title is null ? tickText.CapHeight / 2 : titleText.LineHeight + labelGap);
         float right = pad + Math.Max(lastXLabelHalf, legendSize.Width + labelGap);
         var area = new SKRect(MathF.Round(left), MathF.Round(top), MathF.Round(width - right), MathF.Round(height - bottom));
-        var xMap = new AxisMap(xRange.Min, xRange.Max, area.Left, area.Right);
+        var xMap = new AxisMap(xRange.Min, xRange.Max, area.Left, area.Right, plot.LogX);
         var yMap = new AxisMap(yRange.Min, yRange.Max, area.Bottom, area.Top, plot.LogY);
 
         using (var grid = new SKPaint { Color = GridColor, StrokeWidth = 1 })
@@ -159,13 +161,21 @@ internal sealed class LinePlotRenderer(LinePlot plot, IReadOnlyList<Series> seri
         }
     }
 
-    private bool IsDrawable(double x, double y) => double.IsFinite(x) && double.IsFinite(y) && (!plot.LogY || y > 0);
+    private bool IsDrawable(double x, double y) =>
+        double.IsFinite(x) && double.IsFinite(y) && (!plot.LogY || y > 0) && (!plot.LogX || x > 0);
 
     private AxisRange SpanX()
     {
         var xs = series.SelectMany(s => s.X.Where((x, i) => IsDrawable(x, s.Y[i]))).ToArray();
         double lo = xs.Min();
         double hi = xs.Max();
+        if (plot.LogX)
+        {
+            // 5 % of the span in decades keeps the end markers off the frame.
+            double margin = hi > lo ? 0.05 * Math.Log10(hi / lo) : 0.5;
+            return new AxisRange(lo / Math.Pow(10, margin), hi * Math.Pow(10, margin));
+        }
+
         // 2 % padding keeps the first and last point markers off the frame.
         double pad = hi > lo ? 0.02 * (hi - lo) : 0.5;
         return new AxisRange(lo - pad, hi + pad);

@@ -1,0 +1,152 @@
+using System.Diagnostics;
+using System.Reflection;
+using Gatsbi.Inference.Gatsbi;
+using Gatsbi.Metrics;
+using Gatsbi.Randomness;
+using Gatsbi.Simulation;
+
+namespace Gatsbi.Benchmarks.Running;
+
+/// <summary>What to run: every combination of tasks, methods, simulation budgets, seeds and observations.</summary>
+public sealed record BenchmarkPlan(
+    IReadOnlyList<string> Tasks,
+    IReadOnlyList<IInferenceMethod> Methods,
+    IReadOnlyList<int> Budgets,
+    IReadOnlyList<int> Observations,
+    IReadOnlyList<ulong> Seeds,
+    string? ReferenceFolder = null)
+{
+    /// <summary>sbibm's grid for amortised methods: budgets 1k, 10k, 100k and observations 1..10.</summary>
+    public static readonly int[] DefaultBudgets = [1_000, 10_000, 100_000];
+    public static readonly int[] AllObservations = [.. Enumerable.Range(1, BenchmarkTask.ObservationCount)];
+
+    public int CellCount => Tasks.Count * Methods.Count * Budgets.Count * Seeds.Count * Observations.Count;
+}
+
+/// <summary>One training run of the benchmark: a method on a task at a budget and seed, scored on several observations.</summary>
+public sealed record BenchmarkGroup(BenchmarkTask Task, IInferenceMethod Method, int Simulations, ulong Seed);
+
+/// <summary>Hooks for reporting and artefacts (plots, progress bars); every member is optional.</summary>
+public interface IBenchmarkObserver
+{
+    void GroupStarting(BenchmarkGroup group, IReadOnlyList<int> observations) { }
+    IProgress<WorkProgress>? SimulationProgress(BenchmarkGroup group) => null;
+    IProgress<TrainingProgress>? TrainingProgress(BenchmarkGroup group) => null;
+    void Trained(BenchmarkGroup group, TrainedPosterior trained) { }
+    void Scored(BenchmarkGroup group, ResultRow row, float[,] samples, float[,] reference) { }
+    void Failed(CellKey cell, Exception error) { }
+}
+
+/// <summary>
+/// Runs a <see cref="BenchmarkPlan"/> with the library calls a user makes (<see cref="SimulationRunner"/>,
+/// the method's trainer, <c>IPosterior.Sample</c>, <see cref="C2st"/>, <see cref="Mmd"/>) and appends one
+/// row per cell to a <see cref="ResultsFile"/> as soon as it is scored. Cells the file already holds
+/// successfully are skipped, so a stopped run resumes where it stopped; a cell that fails is recorded
+/// with its error and the run goes on.
+/// </summary>
+public sealed class BenchmarkRunner
+{
+    /// <summary>Posterior samples per cell, as sbibm: the first 10,000.</summary>
+    public int PosteriorSamples { get; init; } = BenchmarkTask.ReferenceSampleCount;
+
+    public C2stOptions C2stOptions { get; init; } = new();
+
+    public static string Version { get; } = ReadVersion();
+
+    public void Run(BenchmarkPlan plan, ResultsFile results, IBenchmarkObserver? observer = null, CancellationToken cancellation = default)
+    {
+        observer ??= new SilentObserver();
+        var done = results.Read().Where(r => r.Succeeded).Select(r => r.Key).ToHashSet();
+        foreach (var taskName in plan.Tasks)
+        {
+            var task = TaskRegistry.Get(taskName, plan.ReferenceFolder);
+            foreach (var method in plan.Methods)
+                foreach (int budget in plan.Budgets)
+                    foreach (ulong seed in plan.Seeds)
+                    {
+                        var group = new BenchmarkGroup(task, method, budget, seed);
+                        var pending = plan.Observations.Where(k => !done.Contains(Key(group, k))).ToList();
+                        if (pending.Count > 0) RunGroup(group, pending, results, observer, cancellation);
+                    }
+        }
+    }
+
+    private void RunGroup(BenchmarkGroup group, List<int> observations, ResultsFile results, IBenchmarkObserver observer, CancellationToken cancellation)
+    {
+        var task = group.Task;
+        // A missing reference is known before any compute is spent: record it and score the rest.
+        foreach (int k in observations.Where(k => !task.HasReferencePosterior(k)).ToList())
+        {
+            Fail(results, observer, Key(group, k), new MissingReferenceException(task, k));
+            observations.Remove(k);
+        }
+        if (observations.Count == 0) return;
+        observer.GroupStarting(group, observations);
+
+        TrainedPosterior trained;
+        double simulationSeconds;
+        try
+        {
+            var clock = Stopwatch.StartNew();
+            var simulations = new SimulationRunner().Run(task.Prior, task.Simulator, group.Simulations, group.Seed, observer.SimulationProgress(group));
+            simulationSeconds = clock.Elapsed.TotalSeconds;
+            cancellation.ThrowIfCancellationRequested();
+            trained = group.Method.Train(simulations, task.Prior.Support, group.Seed, observer.TrainingProgress(group), cancellation);
+            // A trainer stopped by cancellation returns what it has; a half-trained model must not be scored.
+            if (cancellation.IsCancellationRequested) { trained.Dispose(); cancellation.ThrowIfCancellationRequested(); }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            foreach (int k in observations) Fail(results, observer, Key(group, k), e);
+            return;
+        }
+
+        using (trained)
+        {
+            observer.Trained(group, trained);
+            foreach (int k in observations)
+            {
+                cancellation.ThrowIfCancellationRequested();
+                var key = Key(group, k);
+                try
+                {
+                    var reference = task.ReferencePosterior(k);
+                    var clock = Stopwatch.StartNew();
+                    var samples = trained.Posterior.Sample(task.Observation(k), PosteriorSamples, Seeds.Derive(group.Seed, Seeds.Streams.Sampling, (ulong)k));
+                    double samplingSeconds = clock.Elapsed.TotalSeconds;
+                    if (samples.Count < 2)
+                        throw new InvalidOperationException($"only {samples.Count} of {samples.Requested} posterior samples fell inside the prior support");
+                    double c2st = C2st.Compute(reference, samples.Samples, C2stOptions, cancellation: cancellation).Accuracy;
+                    double mmd = double.NaN; // MERGE-MMD
+                    var row = new ResultRow(key, c2st, mmd, simulationSeconds, trained.Elapsed.TotalSeconds, samplingSeconds,
+                        trained.Epochs, trained.Threads, Version, ResultRow.Ok);
+                    results.Append(row);
+                    observer.Scored(group, row, samples.Samples, reference);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    Fail(results, observer, key, e);
+                }
+            }
+        }
+    }
+
+    private static void Fail(ResultsFile results, IBenchmarkObserver observer, CellKey key, Exception error)
+    {
+        results.Append(new ResultRow(key, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, 0, 0, Version, $"error: {error.Message}"));
+        observer.Failed(key, error);
+    }
+
+    private static CellKey Key(BenchmarkGroup group, int observation) =>
+        new(group.Task.Name, group.Method.Name, group.Method.Preset, group.Simulations, observation, group.Seed);
+
+    private static string ReadVersion()
+    {
+        var version = typeof(BenchmarkRunner).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
+        // "1.0.0+<40-digit commit>": the short commit is enough to find the code again.
+        int plus = version.IndexOf('+');
+        return plus >= 0 && version.Length > plus + 13 ? version[..(plus + 13)] : version;
+    }
+
+    private sealed class SilentObserver : IBenchmarkObserver;
+}

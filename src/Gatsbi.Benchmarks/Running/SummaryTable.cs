@@ -1,0 +1,92 @@
+using System.Globalization;
+using System.Text;
+using Gatsbi.Benchmarks.Published;
+
+namespace Gatsbi.Benchmarks.Running;
+
+/// <summary>Mean and standard error of a metric over the observations of one task, method and budget.</summary>
+public sealed record CellSummary(string Task, string Method, int Simulations, double Mean, double StandardError, int Count)
+{
+    public static CellSummary Of(string task, string method, int simulations, IReadOnlyList<double> values)
+    {
+        double mean = values.Count > 0 ? values.Average() : double.NaN;
+        double se = values.Count > 1 ? Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1) / values.Count) : double.NaN;
+        return new CellSummary(task, method, simulations, mean, se, values.Count);
+    }
+}
+
+/// <summary>
+/// The Markdown summary of a results file: per task, C2ST mean ± standard error over observations for each
+/// of our method configurations beside the published numbers, then MMD and cost.
+/// </summary>
+public static class SummaryTable
+{
+    /// <summary>Published algorithms shown beside ours, in this order.</summary>
+    public static readonly string[] PublishedAlgorithms = ["GATSBI", "GATSBI-optim", "NPE", "REJ-ABC", "SMC-ABC"];
+
+    /// <summary>Our label for a configuration: method and preset.</summary>
+    public static string Label(CellKey key) => $"{key.Method} ({key.Preset})";
+
+    public static IReadOnlyList<CellSummary> Summarise(IEnumerable<ResultRow> rows, Func<ResultRow, double> metric) =>
+        rows.Where(r => r.Succeeded && double.IsFinite(metric(r)))
+            .GroupBy(r => (r.Key.Task, Label: Label(r.Key), r.Key.Simulations))
+            .Select(g => CellSummary.Of(g.Key.Task, g.Key.Label, g.Key.Simulations, [.. g.Select(metric)]))
+            .OrderBy(s => s.Task, StringComparer.Ordinal).ThenBy(s => s.Method, StringComparer.Ordinal).ThenBy(s => s.Simulations)
+            .ToList();
+
+    public static string Markdown(IReadOnlyList<ResultRow> rows)
+    {
+        var text = new StringBuilder();
+        var c2st = Summarise(rows, r => r.C2st);
+        var mmd = Summarise(rows, r => r.Mmd);
+        var ours = c2st.Select(s => s.Method).Distinct().ToList();
+        text.AppendLine("# Benchmark summary").AppendLine();
+        text.AppendLine("C2ST (sbibm's definition; 0.5 is perfect, 1.0 fully distinguishable): mean ± standard error over");
+        text.AppendLine("observations, with the number of observations scored in brackets. Published numbers: GATSBI and");
+        text.AppendLine("GATSBI-optim from the GATSBI paper (ICLR 2022), the others from the sbibm paper (AISTATS 2021).").AppendLine();
+        foreach (var task in c2st.Select(s => s.Task).Distinct())
+        {
+            var budgets = c2st.Where(s => s.Task == task).Select(s => s.Simulations).Distinct().Order().ToList();
+            var published = PublishedAlgorithms.Where(a => budgets.Any(b => PublishedResults.Find(task, a, b) is not null)).ToList();
+            text.AppendLine($"## {task}").AppendLine();
+            text.AppendLine($"| simulations | {string.Join(" | ", ours.Select(m => $"**{m}**"))} | {string.Join(" | ", published.Select(a => $"{a} (published)"))} |");
+            text.AppendLine($"|---:|{string.Concat(Enumerable.Repeat("---:|", ours.Count + published.Count))}");
+            foreach (int budget in budgets)
+            {
+                var cells = ours.Select(m => c2st.FirstOrDefault(s => s.Task == task && s.Method == m && s.Simulations == budget))
+                    .Select(s => s is null ? "" : $"**{Format(s.Mean, s.StandardError)}** ({s.Count})");
+                var paper = published.Select(a => PublishedResults.Find(task, a, budget))
+                    .Select(p => p is null ? "" : Format(p.Mean, p.StandardError));
+                text.AppendLine($"| {budget:N0} | {string.Join(" | ", cells)} | {string.Join(" | ", paper)} |");
+            }
+            text.AppendLine();
+        }
+
+        text.AppendLine("## MMD and cost").AppendLine();
+        text.AppendLine("MMD² (sbibm's definition, median-heuristic bandwidth on the reference) and the mean seconds per training run.").AppendLine();
+        text.AppendLine("| task | method | simulations | MMD² | simulation s | training s | epochs | threads |");
+        text.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|");
+        foreach (var s in c2st)
+        {
+            var group = rows.Where(r => r.Succeeded && r.Key.Task == s.Task && Label(r.Key) == s.Method && r.Key.Simulations == s.Simulations).ToList();
+            var m = mmd.FirstOrDefault(x => x.Task == s.Task && x.Method == s.Method && x.Simulations == s.Simulations);
+            text.AppendLine($"| {s.Task} | {s.Method} | {s.Simulations:N0} | {(m is null ? "" : Format(m.Mean, m.StandardError, "F4"))} | " +
+                            $"{group.Average(r => r.SimulationSeconds):F2} | {group.Average(r => r.TrainingSeconds):F1} | {group.Max(r => r.Epochs)} | {group.Max(r => r.Threads)} |");
+        }
+
+        var failures = rows.Where(r => !r.Succeeded).ToList();
+        if (failures.Count > 0)
+        {
+            text.AppendLine().AppendLine("## Failed cells").AppendLine();
+            foreach (var f in failures) text.AppendLine($"- {f.Key}: {f.Status}");
+        }
+        var versions = rows.Select(r => r.Version).Distinct().ToList();
+        text.AppendLine().AppendLine($"Gatsbi.NET version{(versions.Count > 1 ? "s" : "")}: {string.Join(", ", versions)}.");
+        return text.ToString();
+    }
+
+    private static string Format(double mean, double se, string format = "F3") =>
+        double.IsFinite(se)
+            ? $"{mean.ToString(format, CultureInfo.InvariantCulture)} ± {se.ToString(format, CultureInfo.InvariantCulture)}"
+            : mean.ToString(format, CultureInfo.InvariantCulture);
+}

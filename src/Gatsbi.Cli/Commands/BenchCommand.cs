@@ -1,0 +1,167 @@
+using System.CommandLine;
+using System.Globalization;
+using Gatsbi.Benchmarks;
+using Gatsbi.Benchmarks.Running;
+using Gatsbi.Cli.Benchmarking;
+using Gatsbi.Inference.Gatsbi;
+using Gatsbi.Simulation;
+
+namespace Gatsbi.Cli.Commands;
+
+/// <summary>
+/// Runs methods × tasks × budgets × observations, scores every cell by C2ST and MMD against the reference
+/// posterior, and writes results.csv (resumable), summary.md beside the published numbers, and plots.
+/// </summary>
+internal static class BenchCommand
+{
+    public static Command Create()
+    {
+        var tasks = new Option<string[]>("--tasks") { Description = "Tasks (comma-separated or repeated)", DefaultValueFactory = _ => ["two_moons"], AllowMultipleArgumentsPerToken = true };
+        var methods = new Option<string[]>("--methods") { Description = "Methods: gatsbi", DefaultValueFactory = _ => ["gatsbi"], AllowMultipleArgumentsPerToken = true };
+        var preset = new Option<string>("--preset") { Description = "GATSBI preset: fast or paper", DefaultValueFactory = _ => "fast" };
+        var budgets = new Option<string>("--budgets") { Description = "Simulation budgets, comma-separated", DefaultValueFactory = _ => "1000,10000,100000" };
+        var observations = new Option<string>("--observations") { Description = "Observation numbers: a list (1,2,5) or a range (1-10)", DefaultValueFactory = _ => "1-10" };
+        var seeds = new Option<string>("--seeds") { Description = "Root seeds, comma-separated (one training run per seed)", DefaultValueFactory = _ => "1" };
+        var epochs = new Option<int?>("--epochs") { Description = "Override the preset's epoch count" };
+        var threads = new Option<int?>("--threads") { Description = "TorchSharp threads for training (default: chosen by network size)" };
+        var references = ReferenceOptions.Folder();
+        var output = new Option<string>("--out") { Description = "Output folder: results.csv, summary.md, plots/", Required = true };
+        var noPairPlots = new Option<bool>("--no-pair-plots") { Description = "Skip the pair plot of every scored cell" };
+        var command = new Command("bench", "Benchmark methods on tasks × budgets × observations: C2ST and MMD per cell, summary beside the published numbers, plots. Resumes a stopped run.")
+        {
+            tasks, methods, preset, budgets, observations, seeds, epochs, threads, references, output, noPairPlots,
+        };
+        command.SetAction(parse => CommandRunner.Run(cancel =>
+        {
+            var taskNames = SplitList(parse.GetValue(tasks)!);
+            foreach (var name in taskNames) TaskRegistry.Get(name); // unknown names fail before any work
+            string presetName = parse.GetValue(preset)!;
+            var options = Presets.WithOverrides(Presets.Get(presetName), parse.GetValue(epochs), parse.GetValue(threads));
+            var methodList = SplitList(parse.GetValue(methods)!).Select(m => m.ToLowerInvariant() switch
+            {
+                "gatsbi" => (IInferenceMethod)new GatsbiMethod(presetName.ToLowerInvariant(), options),
+                _ => throw new ArgumentException($"--methods: unknown method '{m}'. Known methods: gatsbi."),
+            }).ToList();
+            var plan = new BenchmarkPlan(taskNames, methodList, ParseInts(parse.GetValue(budgets)!, "--budgets"),
+                ParseObservations(parse.GetValue(observations)!), ParseInts(parse.GetValue(seeds)!, "--seeds").Select(s => (ulong)s).ToList(),
+                parse.GetValue(references));
+            foreach (int b in plan.Budgets) Presets.RequireAtLeast(options.HoldOut + 2, b, "--budgets");
+
+            string folder = parse.GetValue(output)!;
+            Directory.CreateDirectory(folder);
+            var results = new ResultsFile(Path.Combine(folder, "results.csv"));
+            int already = results.Read().Count(r => r.Succeeded);
+            Console.WriteLine($"Benchmark: {plan.CellCount} cells ({string.Join(", ", plan.Tasks)}; {string.Join(", ", plan.Budgets)} simulations; " +
+                              $"observations {string.Join(",", plan.Observations)}; seeds {string.Join(",", plan.Seeds)}); results in {results.Path}" +
+                              (already > 0 ? $", {already} cells already finished there." : "."));
+            var observer = new ConsoleObserver(Path.Combine(folder, "plots"), !parse.GetValue(noPairPlots));
+            try
+            {
+                new BenchmarkRunner().Run(plan, results, observer, cancel);
+            }
+            finally
+            {
+                // Whatever finished, summarise it, even after Ctrl+C or an error.
+                observer.Close();
+                WriteSummary(folder, results);
+            }
+            return 0;
+        }));
+        return command;
+    }
+
+    private static void WriteSummary(string folder, ResultsFile results)
+    {
+        var rows = results.Read();
+        if (rows.Count == 0) return;
+        string summary = Path.Combine(folder, "summary.md");
+        Storage.AtomicFile.Write(summary, stream =>
+        {
+            using var writer = new StreamWriter(stream, leaveOpen: true);
+            writer.Write(SummaryTable.Markdown(rows));
+        });
+        Console.WriteLine($"Summary: {summary}");
+        foreach (var plot in BenchmarkPlots.WriteBudgetPlots(Path.Combine(folder, "plots"), rows)) Console.WriteLine($"Plot: {plot}");
+    }
+
+    private static List<string> SplitList(string[] values) =>
+        values.SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
+
+    private static List<int> ParseInts(string text, string option) =>
+        text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(s =>
+            int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) && v >= 0 ? v
+                : throw new ArgumentException($"{option}: '{s}' is not a non-negative whole number (in '{text}').")).ToList();
+
+    /// <summary>"1-10", "1,3,5" or a mix ("1-3,7").</summary>
+    private static List<int> ParseObservations(string text)
+    {
+        var numbers = new List<int>();
+        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var ends = part.Split('-');
+            if (ends.Length is < 1 or > 2 || !ends.All(e => int.TryParse(e, CultureInfo.InvariantCulture, out _)))
+                throw new ArgumentException($"--observations: '{part}' is neither a number nor a range like 1-10.");
+            int from = int.Parse(ends[0], CultureInfo.InvariantCulture), to = int.Parse(ends[^1], CultureInfo.InvariantCulture);
+            if (from < 1 || to > BenchmarkTask.ObservationCount || from > to)
+                throw new ArgumentException($"--observations: '{part}' is outside 1..{BenchmarkTask.ObservationCount}.");
+            numbers.AddRange(Enumerable.Range(from, to - from + 1));
+        }
+        return numbers.Distinct().ToList();
+    }
+
+    /// <summary>Progress bars, a line per scored cell, training curves and pair plots.</summary>
+    private sealed class ConsoleObserver(string plots, bool pairPlots) : IBenchmarkObserver
+    {
+        private ProgressBar? _bar;
+
+        public void GroupStarting(BenchmarkGroup group, IReadOnlyList<int> observations)
+        {
+            Close();
+            Console.WriteLine($"{group.Task.Name}, {group.Method.Name} ({group.Method.Preset}), {group.Simulations:N0} simulations, seed {group.Seed}: observations {string.Join(",", observations)}");
+        }
+
+        public IProgress<WorkProgress> SimulationProgress(BenchmarkGroup group) => Replace(new ProgressBar("simulate", group.Simulations)).AsProgress();
+
+        public IProgress<TrainingProgress> TrainingProgress(BenchmarkGroup group) =>
+            new Steps.Progress(Replace(new ProgressBar("train", (group.Method as GatsbiMethod)?.Options.MaxEpochs ?? 1)));
+
+        public void Trained(BenchmarkGroup group, TrainedPosterior trained)
+        {
+            Close();
+            Console.WriteLine($"  trained {trained.Epochs} epochs in {trained.Elapsed.TotalSeconds:F1} s ({trained.Threads} thread(s))");
+            if (trained.Log.Count > 0)
+                Steps.WriteTrainingCurves(Path.Combine(plots, GroupName(group), "training.png"), trained.Log,
+                    $"{group.Task.Name}, {group.Simulations:N0} simulations: training (hold-out set)");
+        }
+
+        public void Scored(BenchmarkGroup group, ResultRow row, float[,] samples, float[,] reference)
+        {
+            Console.WriteLine($"  observation {row.Key.Observation,2}: C2ST {row.C2st:F3}  MMD² {row.Mmd:F4}  (sampling {row.SamplingSeconds:F2} s)");
+            if (!pairPlots) return;
+            var task = group.Task;
+            Steps.WritePairPlot(Path.Combine(plots, GroupName(group), $"pairplot_observation_{row.Key.Observation}.png"), task.ParameterNames,
+                samples, reference, task.Prior.Support, task.TrueParameters(row.Key.Observation),
+                $"{task.Name}, {group.Simulations:N0} simulations, observation {row.Key.Observation}: C2ST {row.C2st:F3}", quiet: true);
+        }
+
+        public void Failed(CellKey cell, Exception error)
+        {
+            Close();
+            Console.Error.WriteLine($"  failed: {cell}: {error.Message}");
+        }
+
+        public void Close()
+        {
+            _bar?.Dispose();
+            _bar = null;
+        }
+
+        private ProgressBar Replace(ProgressBar bar)
+        {
+            Close();
+            return _bar = bar;
+        }
+
+        private static string GroupName(BenchmarkGroup g) => $"{g.Task.Name}_{g.Method.Name.ToLowerInvariant()}-{g.Method.Preset}_{g.Simulations}_seed{g.Seed}";
+    }
+}

@@ -1,0 +1,144 @@
+using Gatsbi.Benchmarks;
+using Gatsbi.Benchmarks.Published;
+using Gatsbi.Benchmarks.Running;
+using Gatsbi.Benchmarks.Tasks;
+using Gatsbi.Distributions;
+using Gatsbi.Inference.Gatsbi;
+using Gatsbi.Posteriors;
+using Gatsbi.Randomness;
+using Gatsbi.Simulation;
+using Gatsbi.Tests.Core;
+
+namespace Gatsbi.Tests.Benchmarks;
+
+[Collection(TorchCollection.Name)]
+public sealed class BenchmarkRunnerTests : TorchTest, IDisposable
+{
+    private readonly TempFolder _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    private static readonly BenchmarkRunner SmallRunner = new() { PosteriorSamples = 400 };
+
+    private static BenchmarkPlan Plan(IInferenceMethod method, params int[] observations) =>
+        new(["two_moons"], [method], [300], observations, [5]);
+
+    [Fact]
+    public void Every_cell_gets_a_row_and_a_resumed_run_skips_finished_cells()
+    {
+        var results = new ResultsFile(Path.Combine(_temp.Path, "results.csv"));
+        var exact = new ExactTwoMoons();
+        SmallRunner.Run(Plan(exact, 1, 2), results);
+        var rows = results.Read();
+        Assert.Equal(2, rows.Count);
+        Assert.All(rows, r => Assert.True(r.Succeeded, r.Status));
+        // Exact samples: C2ST near 0.5 (400 + 400 samples: SE ≈ 0.018; 0.62 is above 5 SE with room for the
+        // classifier's small-sample bias) and MMD² near 0.
+        Assert.All(rows, r => Assert.InRange(r.C2st, 0.38, 0.62));
+        Assert.All(rows, r => Assert.InRange(r.Mmd, -0.05, 0.05));
+        Assert.Equal(1, exact.TrainCalls);
+
+        // Resume with one more observation: only observation 3 is trained for and scored.
+        SmallRunner.Run(Plan(exact, 1, 2, 3), results);
+        Assert.Equal(2, exact.TrainCalls);
+        Assert.Equal([1, 2, 3], results.Read().Select(r => r.Key.Observation).Order());
+        SmallRunner.Run(Plan(exact, 1, 2, 3), results);
+        Assert.Equal(2, exact.TrainCalls); // nothing left to do
+        Assert.Equal(3, File.ReadAllLines(results.Path).Length - 1);
+    }
+
+    [Fact]
+    public void A_failing_cell_is_recorded_and_retried_on_resume()
+    {
+        var results = new ResultsFile(Path.Combine(_temp.Path, "results.csv"));
+        SmallRunner.Run(Plan(new FailingMethod(), 1, 2), results);
+        var failed = results.Read();
+        Assert.Equal(2, failed.Count);
+        Assert.All(failed, r => Assert.Equal("error: the method broke, with \"quotes\", and commas", r.Status));
+
+        SmallRunner.Run(Plan(new ExactTwoMoons(), 1, 2), results);
+        Assert.All(results.Read(), r => Assert.True(r.Succeeded));
+        Assert.Equal(4, File.ReadAllLines(results.Path).Length - 1); // the failures stay in the file, superseded
+    }
+
+    [Fact]
+    public void Missing_references_are_recorded_before_training()
+    {
+        var results = new ResultsFile(Path.Combine(_temp.Path, "results.csv"));
+        var method = new ExactTwoMoons();
+        SmallRunner.Run(new BenchmarkPlan(["sir"], [method], [300], [1], [1]), results);
+        var row = Assert.Single(results.Read());
+        Assert.StartsWith("error: sir has no reference posterior samples for observation 1", row.Status);
+        Assert.Equal(0, method.TrainCalls);
+    }
+
+    [Fact]
+    public void Gatsbi_method_trains_through_the_library_trainer()
+    {
+        var results = new ResultsFile(Path.Combine(_temp.Path, "results.csv"));
+        var method = new GatsbiMethod("fast", GatsbiOptions.Fast() with { MaxEpochs = 10, LogEvery = 5 });
+        SmallRunner.Run(Plan(method, 1), results);
+        var row = Assert.Single(results.Read());
+        Assert.True(row.Succeeded, row.Status);
+        Assert.Equal(10, row.Epochs);
+        Assert.Equal(("GATSBI", "fast"), (row.Key.Method, row.Key.Preset));
+        Assert.InRange(row.C2st, 0.5, 1.0);
+        Assert.StartsWith("1.", row.Version);
+    }
+
+    [Fact]
+    public void Results_file_with_another_header_is_rejected_with_its_path()
+    {
+        string path = Path.Combine(_temp.Path, "other.csv");
+        File.WriteAllText(path, "a,b\n1,2\n");
+        var error = Assert.Throws<InvalidDataException>(() => new ResultsFile(path).Read());
+        Assert.Contains(path, error.Message);
+        Assert.Contains("task,method", error.Message);
+    }
+
+    [Fact]
+    public void Summary_puts_our_means_beside_the_published_numbers()
+    {
+        var rows = new[] { 0.6, 0.7, 0.8 }.Select((c, i) => new ResultRow(new CellKey("two_moons", "GATSBI", "fast", 10_000, i + 1, 1),
+            c, 0.01, 0.1, 100, 0.2, 6000, 1, "1.0.0", ResultRow.Ok)).ToList();
+        var markdown = SummaryTable.Markdown(rows);
+        // mean 0.7, SE = 0.1/√3 = 0.058; the GATSBI paper's two_moons 10k: 0.876 ± 0.010 (gatsbi_paper_c2st.csv).
+        Assert.Contains("| 10,000 | **0.700 ± 0.058** (3) | 0.876 ± 0.010 |", markdown);
+        var npe = PublishedResults.Find("two_moons", "NPE", 10_000)!;
+        Assert.Equal(PublishedResults.SbibmPaper, npe.Source);
+        Assert.InRange(npe.Mean, 0.55, 0.65); // the sbibm paper's NPE at 10k (mean of its 10 observations)
+        Assert.Contains(npe.Mean.ToString("F3", System.Globalization.CultureInfo.InvariantCulture), markdown);
+    }
+
+    /// <summary>The exact two_moons posterior as a "method": isolates the runner from training noise.</summary>
+    private sealed class ExactTwoMoons : IInferenceMethod
+    {
+        public int TrainCalls { get; private set; }
+        public string Name => "exact";
+        public string Preset => "closed-form";
+
+        public TrainedPosterior Train(SimulationSet simulations, Support? support, ulong seed, IProgress<TrainingProgress>? progress, CancellationToken cancellation)
+        {
+            TrainCalls++;
+            return new TrainedPosterior(new ClosedForm(), 0, 1, TimeSpan.Zero, []);
+        }
+
+        private sealed class ClosedForm : IPosterior
+        {
+            public int ParameterDimension => 2;
+            public int DataDimension => 2;
+
+            public PosteriorSamples Sample(ReadOnlySpan<float> observation, int count, ulong seed) =>
+                new(new TwoMoons().SamplePosterior(observation, count, new Rng(seed)), count, count, 0);
+        }
+    }
+
+    private sealed class FailingMethod : IInferenceMethod
+    {
+        public string Name => "exact";
+        public string Preset => "closed-form";
+
+        public TrainedPosterior Train(SimulationSet simulations, Support? support, ulong seed, IProgress<TrainingProgress>? progress, CancellationToken cancellation) =>
+            throw new InvalidOperationException("the method broke, with \"quotes\", and commas");
+    }
+}
