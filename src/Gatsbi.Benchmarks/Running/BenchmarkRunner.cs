@@ -116,8 +116,11 @@ public sealed class BenchmarkRunner
                     double samplingSeconds = clock.Elapsed.TotalSeconds;
                     if (samples.Count < 2)
                         throw new InvalidOperationException($"only {samples.Count} of {samples.Requested} posterior samples fell inside the prior support");
-                    double c2st = C2st.Compute(reference, samples.Samples, C2stOptions, cancellation: cancellation).Accuracy;
-                    double mmd = double.NaN; // MERGE-MMD
+                    // Equal sizes, as sbibm compares them: unequal classes would move C2ST's chance level off 0.5.
+                    int n = Math.Min(reference.GetLength(0), samples.Count);
+                    var (x, y) = (reference.SliceRows(0, n), samples.Samples.SliceRows(0, n));
+                    double c2st = C2st.Compute(x, y, C2stOptions, cancellation: cancellation).Accuracy;
+                    double mmd = Mmd.Compute(x, y, cancellation: cancellation).SquaredMmd;
                     var row = new ResultRow(key, c2st, mmd, simulationSeconds, trained.Elapsed.TotalSeconds, samplingSeconds,
                         trained.Epochs, trained.Threads, Version, ResultRow.Ok);
                     results.Append(row);
