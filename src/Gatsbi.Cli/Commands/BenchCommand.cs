@@ -27,9 +27,10 @@ internal static class BenchCommand
         var references = ReferenceOptions.Folder();
         var output = new Option<string>("--out") { Description = "Output folder: results.csv, summary.md, plots/", Required = true };
         var noPairPlots = new Option<bool>("--no-pair-plots") { Description = "Skip the pair plot of every scored cell" };
+        var samples = new Option<int>("--posterior-samples") { Description = "Posterior samples per cell, scored against as many reference samples", DefaultValueFactory = _ => BenchmarkTask.ReferenceSampleCount };
         var command = new Command("bench", "Benchmark methods on tasks × budgets × observations: C2ST and MMD per cell, summary beside the published numbers, plots. Resumes a stopped run.")
         {
-            tasks, methods, preset, budgets, observations, seeds, epochs, threads, references, output, noPairPlots,
+            tasks, methods, preset, budgets, observations, seeds, epochs, threads, references, output, noPairPlots, samples,
         };
         command.SetAction(parse => CommandRunner.Run(cancel =>
         {
@@ -57,7 +58,9 @@ internal static class BenchCommand
             var observer = new ConsoleObserver(Path.Combine(folder, "plots"), !parse.GetValue(noPairPlots));
             try
             {
-                new BenchmarkRunner().Run(plan, results, observer, cancel);
+                int posteriorSamples = parse.GetValue(samples);
+                Presets.RequireAtLeast(10, posteriorSamples, "--posterior-samples");
+                new BenchmarkRunner { PosteriorSamples = posteriorSamples }.Run(plan, results, observer, cancel);
             }
             finally
             {
