@@ -14,6 +14,7 @@ public static class GatsbiApp
         SampleCommand.Create(),
         C2stCommand.Create(),
         TasksCommand.Create(),
+        DiagnoseCommand.Create(),
     };
 
     /// <summary>Parses and runs one command line; returns the process exit code.</summary>
