@@ -15,6 +15,7 @@ public static class GatsbiApp
         C2stCommand.Create(),
         TasksCommand.Create(),
         BenchCommand.Create(),
+        DiagnoseCommand.Create(),
     };
 
     /// <summary>Parses and runs one command line; returns the process exit code.</summary>

@@ -5,6 +5,8 @@ namespace Gatsbi.Plotting;
 /// <summary>
 /// Line chart of named series over a shared x axis, e.g. discriminator and generator loss per epoch,
 /// or C2ST accuracy per round. Non-finite y values (and non-positive ones on a log axis) leave gaps.
+/// Shaded bands (an interval a reference would fall in), histogram bars and vertical marker lines can be
+/// layered under the series; several charts can share one figure through <see cref="PlotGrid"/>.
 /// </summary>
 /// <example>
 /// <code>
@@ -17,6 +19,9 @@ namespace Gatsbi.Plotting;
 public sealed class LinePlot
 {
     private readonly List<Series> _series = [];
+    private readonly List<Band> _bands = [];
+    private readonly List<Bars> _bars = [];
+    private readonly List<VerticalLine> _verticals = [];
 
     public string? Title { get; set; }
 
@@ -36,6 +41,9 @@ public sealed class LinePlot
     /// <summary>Fixed y range (positive on a log axis); null spans the data with 5 % padding.</summary>
     public AxisRange? YRange { get; set; }
 
+    /// <summary>Draw the legend to the right of the plot area; <see cref="PlotGrid"/> turns it off for panels and draws one legend for the figure.</summary>
+    public bool ShowLegend { get; set; } = true;
+
     /// <summary>Adds a series plotted at x = 1, 2, …, n (epochs counted from one).</summary>
     public LinePlot Add(string name, IReadOnlyList<double> y, SKColor? color = null)
     {
@@ -48,14 +56,8 @@ public sealed class LinePlot
     /// <exception cref="ArgumentException">Bad or duplicate name, x and y of different lengths, or no point with finite x and y.</exception>
     public LinePlot Add(string name, IReadOnlyList<double> x, IReadOnlyList<double> y, SKColor? color = null)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(y);
-        if (_series.Any(s => s.Name == name))
-        {
-            throw new ArgumentException($"A series named '{name}' was already added.", nameof(name));
-        }
-
         if (x.Count != y.Count)
         {
             throw new ArgumentException($"Series '{name}' has {x.Count} x values but {y.Count} y values.", nameof(y));
@@ -66,23 +68,110 @@ public sealed class LinePlot
             throw new ArgumentException($"Series '{name}' has no point with finite x and y.", nameof(y));
         }
 
+        CheckNewName(name);
         _series.Add(new Series(name, [.. x], [.. y], color ?? PlotColors.NextFree(_series.Select(s => s.Color))));
         return this;
     }
 
-    /// <summary>Renders the chart as PNG bytes.</summary>
-    /// <exception cref="InvalidOperationException">No series, or <see cref="LogY"/> with a series lacking positive values.</exception>
-    public byte[] ToPng(int width = 1000, int height = 600)
+    /// <summary>Adds a shaded band between <paramref name="lower"/> and <paramref name="upper"/> over <paramref name="x"/>, drawn translucent beneath bars and series.</summary>
+    /// <exception cref="ArgumentException">Bad or duplicate name, arrays of different lengths, fewer than two points, or a non-finite value.</exception>
+    public LinePlot AddBand(string name, IReadOnlyList<double> x, IReadOnlyList<double> lower, IReadOnlyList<double> upper, SKColor color)
     {
-        if (_series.Count == 0)
+        CheckNewName(name);
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(lower);
+        ArgumentNullException.ThrowIfNull(upper);
+        if (lower.Count != x.Count || upper.Count != x.Count || x.Count < 2)
         {
-            throw new InvalidOperationException("Add at least one series before rendering a line plot.");
+            throw new ArgumentException($"Band '{name}' needs at least two points and as many lower and upper values as x values; got {x.Count}, {lower.Count} and {upper.Count}.", nameof(x));
         }
 
-        ArgumentOutOfRangeException.ThrowIfLessThan(width, 200);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(width, 10_000);
-        ArgumentOutOfRangeException.ThrowIfLessThan(height, 150);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(height, 10_000);
+        if (x.Concat(lower).Concat(upper).Any(v => !double.IsFinite(v)))
+        {
+            throw new ArgumentException($"Band '{name}' has a non-finite value.", nameof(x));
+        }
+
+        _bands.Add(new Band(name, [.. x], [.. lower], [.. upper], color));
+        return this;
+    }
+
+    /// <summary>Adds histogram bars: bar i spans <paramref name="edges"/>[i] to <paramref name="edges"/>[i + 1] with height <paramref name="heights"/>[i].</summary>
+    /// <exception cref="ArgumentException">Bad or duplicate name, edges not one more than heights or not increasing, or a non-finite value.</exception>
+    public LinePlot AddBars(string name, IReadOnlyList<double> edges, IReadOnlyList<double> heights, SKColor color)
+    {
+        CheckNewName(name);
+        ArgumentNullException.ThrowIfNull(edges);
+        ArgumentNullException.ThrowIfNull(heights);
+        if (heights.Count < 1 || edges.Count != heights.Count + 1)
+        {
+            throw new ArgumentException($"Bars '{name}' need one edge more than heights; got {edges.Count} edges and {heights.Count} heights.", nameof(edges));
+        }
+
+        if (edges.Concat(heights).Any(v => !double.IsFinite(v)) || Enumerable.Range(1, heights.Count).Any(i => !(edges[i] > edges[i - 1])))
+        {
+            throw new ArgumentException($"Bars '{name}' need finite heights and finite, increasing edges.", nameof(edges));
+        }
+
+        _bars.Add(new Bars(name, [.. edges], [.. heights], color));
+        return this;
+    }
+
+    /// <summary>Adds a vertical line across the whole plot at <paramref name="x"/>, e.g. an observed value among simulated ones.</summary>
+    public LinePlot AddVerticalLine(string name, double x, SKColor color)
+    {
+        CheckNewName(name);
+        if (!double.IsFinite(x))
+        {
+            throw new ArgumentException($"Vertical line '{name}' needs a finite x; got {x}.", nameof(x));
+        }
+
+        _verticals.Add(new VerticalLine(name, x, color));
+        return this;
+    }
+
+    /// <summary>Renders the chart as PNG bytes.</summary>
+    /// <exception cref="InvalidOperationException">Nothing to draw, or <see cref="LogY"/> with a series lacking positive values.</exception>
+    public byte[] ToPng(int width = 1000, int height = 600)
+    {
+        PngFile.CheckSize(width, height);
+        using var surface = PngFile.CreateSurface(width, height);
+        Draw(surface.Canvas, width, height);
+        return PngFile.Encode(surface);
+    }
+
+    /// <summary>Renders and writes the PNG atomically (temporary file in the same folder, then rename), creating the folder if needed.</summary>
+    public void SavePng(string path, int width = 1000, int height = 600) => PngFile.WriteAtomic(path, ToPng(width, height));
+
+    /// <summary>The legend entries: bands, bars, series, vertical lines.</summary>
+    internal IEnumerable<(string Name, SKColor Color, LegendSwatch Swatch)> LegendEntries =>
+        _bands.Select(b => (b.Name, b.Color.WithAlpha(Band.Alpha), LegendSwatch.Box))
+            .Concat(_bars.Select(b => (b.Name, b.Color, LegendSwatch.Box)))
+            .Concat(_series.Select(s => (s.Name, s.Color, LegendSwatch.Line)))
+            .Concat(_verticals.Select(v => (v.Name, v.Color, LegendSwatch.Line)));
+
+    /// <summary>Draws the chart into the top-left <paramref name="width"/> × <paramref name="height"/> pixels of <paramref name="canvas"/>.</summary>
+    internal void Draw(SKCanvas canvas, int width, int height)
+    {
+        Validate();
+        new LinePlotRenderer(this, _series, _bands, _bars, _verticals).Draw(canvas, width, height);
+    }
+
+    private void CheckNewName(string name)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        if (LegendEntries.Any(e => e.Name == name))
+        {
+            throw new ArgumentException($"Something named '{name}' was already added.", nameof(name));
+        }
+    }
+
+    private void Validate()
+    {
+        if (_series.Count + _bands.Count + _bars.Count == 0)
+        {
+            throw new InvalidOperationException("Add at least one series, band or set of bars before rendering a line plot.");
+        }
+
         if (LogY)
         {
             var nonPositive = _series.FirstOrDefault(s => !s.Y.Any(v => double.IsFinite(v) && v > 0));
@@ -95,15 +184,23 @@ public sealed class LinePlot
             {
                 throw new InvalidOperationException($"YRange must be positive on a log-scale y axis; it starts at {YRange.Value.Min}.");
             }
+
+            if (_bands.Count + _bars.Count > 0)
+            {
+                throw new InvalidOperationException("Bands and bars are drawn on linear y axes only.");
+            }
         }
-
-        using var surface = PngFile.CreateSurface(width, height);
-        new LinePlotRenderer(this, _series).Draw(surface.Canvas, width, height);
-        return PngFile.Encode(surface);
     }
-
-    /// <summary>Renders and writes the PNG atomically (temporary file in the same folder, then rename), creating the folder if needed.</summary>
-    public void SavePng(string path, int width = 1000, int height = 600) => PngFile.WriteAtomic(path, ToPng(width, height));
 }
 
 internal sealed record Series(string Name, double[] X, double[] Y, SKColor Color);
+
+internal sealed record Band(string Name, double[] X, double[] Lower, double[] Upper, SKColor Color)
+{
+    /// <summary>Opacity of the fill: light enough that bars and lines on top stay legible.</summary>
+    public const byte Alpha = 70;
+}
+
+internal sealed record Bars(string Name, double[] Edges, double[] Heights, SKColor Color);
+
+internal sealed record VerticalLine(string Name, double X, SKColor Color);

@@ -3,13 +3,13 @@ using SkiaSharp;
 namespace Gatsbi.Plotting;
 
 /// <summary>Lays out and draws one <see cref="LinePlot"/>.</summary>
-internal sealed class LinePlotRenderer(LinePlot plot, IReadOnlyList<Series> series)
+internal sealed class LinePlotRenderer(LinePlot plot, IReadOnlyList<Series> series, IReadOnlyList<Band> bands, IReadOnlyList<Bars> bars, IReadOnlyList<VerticalLine> verticals)
 {
     private static readonly SKColor Ink = new(0x22, 0x22, 0x22);
     private static readonly SKColor FrameColor = new(0x55, 0x55, 0x55);
     private static readonly SKColor GridColor = new(0xE8, 0xE8, 0xE8);
 
-    /// <summary>Series with at most this many points also get a dot per point, so sparse curves (C2ST per round) show where the data are.</summary>
+    /// <summary>Series with at most this many points also get a dot per point, so sparse curves (C2ST per round) show where the data are; two-point series are reference lines and get none.</summary>
     private const int MaxPointsWithMarkers = 40;
 
     public void Draw(SKCanvas canvas, int width, int height)
@@ -21,7 +21,7 @@ internal sealed class LinePlotRenderer(LinePlot plot, IReadOnlyList<Series> seri
 
         var xRange = plot.XRange ?? SpanX();
         var yRange = plot.YRange ?? SpanY();
-        bool integerX = series.All(s => s.X.Where(double.IsFinite).All(v => v == Math.Round(v)));
+        bool integerX = AllX().All(v => v == Math.Round(v));
         var xTicks = plot.LogX
             ? Ticks.Log(xRange.Min, xRange.Max, Math.Clamp((int)(width / (tickSize * 7)), 2, 10))
             : Ticks.Linear(xRange.Min, xRange.Max, Math.Clamp((int)(width / (tickSize * 7)), 2, 10), integerX);
@@ -32,9 +32,12 @@ internal sealed class LinePlotRenderer(LinePlot plot, IReadOnlyList<Series> seri
         var yLabels = Ticks.Format(yTicks, uniform: !plot.LogY);
 
         var legend = new Legend();
-        foreach (var s in series)
+        if (plot.ShowLegend)
         {
-            legend.Add(s.Name, s.Color, LegendSwatch.Line);
+            foreach (var (name, color, swatch) in plot.LegendEntries)
+            {
+                legend.Add(name, color, swatch);
+            }
         }
 
         var legendSize = legend.Measure(tickText);
@@ -49,7 +52,7 @@ internal sealed class LinePlotRenderer(LinePlot plot, IReadOnlyList<Series> seri
         float bottom = pad + (plot.XLabel is null ? 0 : labelText.LineHeight + labelGap) + tickText.LineHeight + tickGap + tickLength;
         // The top y tick label is centred on the frame, so half of it sticks out above.
         float top = pad + (plot.Title is null ? tickText.CapHeight / 2 : titleText.LineHeight + labelGap);
-        float right = pad + Math.Max(lastXLabelHalf, legendSize.Width + labelGap);
+        float right = pad + Math.Max(lastXLabelHalf, legend.Count == 0 ? 0 : legendSize.Width + labelGap);
         var area = new SKRect(MathF.Round(left), MathF.Round(top), MathF.Round(width - right), MathF.Round(height - bottom));
         var xMap = new AxisMap(xRange.Min, xRange.Max, area.Left, area.Right, plot.LogX);
         var yMap = new AxisMap(yRange.Min, yRange.Max, area.Bottom, area.Top, plot.LogY);
@@ -70,9 +73,26 @@ internal sealed class LinePlotRenderer(LinePlot plot, IReadOnlyList<Series> seri
         canvas.Save();
         canvas.ClipRect(area);
         float lineWidth = Math.Max(1.5f, Math.Min(width, height) / 300f);
+        // Bars first, so that a translucent band over them (a histogram's expected range) stays visible.
+        foreach (var b in bars)
+        {
+            DrawBars(canvas, b, xMap, yMap);
+        }
+
+        foreach (var band in bands)
+        {
+            DrawBand(canvas, band, xMap, yMap);
+        }
+
         foreach (var s in series)
         {
             DrawSeries(canvas, s, xMap, yMap, lineWidth);
+        }
+
+        foreach (var v in verticals)
+        {
+            using var paint = new SKPaint { Color = v.Color, IsAntialias = true, StrokeWidth = lineWidth * 1.5f };
+            canvas.DrawLine(xMap.ToPixel(v.X), area.Top, xMap.ToPixel(v.X), area.Bottom, paint);
         }
 
         canvas.Restore();
@@ -151,7 +171,7 @@ internal sealed class LinePlotRenderer(LinePlot plot, IReadOnlyList<Series> seri
             StrokeCap = SKStrokeCap.Round,
         };
         canvas.DrawPath(path, stroke);
-        if (dots.Count <= MaxPointsWithMarkers)
+        if (dots.Count is > 2 and <= MaxPointsWithMarkers)
         {
             using var fill = new SKPaint { Color = s.Color, IsAntialias = true };
             foreach (var dot in dots)
@@ -161,12 +181,50 @@ internal sealed class LinePlotRenderer(LinePlot plot, IReadOnlyList<Series> seri
         }
     }
 
+    private static void DrawBand(SKCanvas canvas, Band band, AxisMap xMap, AxisMap yMap)
+    {
+        using var path = new SKPath();
+        path.MoveTo(xMap.ToPixel(band.X[0]), yMap.ToPixel(band.Upper[0]));
+        for (int i = 1; i < band.X.Length; i++)
+        {
+            path.LineTo(xMap.ToPixel(band.X[i]), yMap.ToPixel(band.Upper[i]));
+        }
+
+        for (int i = band.X.Length - 1; i >= 0; i--)
+        {
+            path.LineTo(xMap.ToPixel(band.X[i]), yMap.ToPixel(band.Lower[i]));
+        }
+
+        path.Close();
+        using var fill = new SKPaint { Color = band.Color.WithAlpha(Band.Alpha), IsAntialias = true };
+        canvas.DrawPath(path, fill);
+    }
+
+    private static void DrawBars(SKCanvas canvas, Bars bars, AxisMap xMap, AxisMap yMap)
+    {
+        using var fill = new SKPaint { Color = bars.Color.WithAlpha(200), IsAntialias = true };
+        using var edge = new SKPaint { Color = SKColors.White, IsAntialias = true, Style = SKPaintStyle.Stroke, StrokeWidth = 1 };
+        for (int i = 0; i < bars.Heights.Length; i++)
+        {
+            var rect = SKRect.Create(xMap.ToPixel(bars.Edges[i]), yMap.ToPixel(Math.Max(bars.Heights[i], 0)),
+                xMap.ToPixel(bars.Edges[i + 1]) - xMap.ToPixel(bars.Edges[i]), Math.Abs(yMap.ToPixel(bars.Heights[i]) - yMap.ToPixel(0)));
+            canvas.DrawRect(rect, fill);
+            canvas.DrawRect(rect, edge);
+        }
+    }
+
+    private IEnumerable<double> AllX() =>
+        series.SelectMany(s => s.X.Where((x, i) => IsDrawable(x, s.Y[i])))
+            .Concat(bands.SelectMany(b => b.X))
+            .Concat(bars.SelectMany(b => b.Edges))
+            .Concat(verticals.Select(v => v.X));
+
     private bool IsDrawable(double x, double y) =>
         double.IsFinite(x) && double.IsFinite(y) && (!plot.LogY || y > 0) && (!plot.LogX || x > 0);
 
     private AxisRange SpanX()
     {
-        var xs = series.SelectMany(s => s.X.Where((x, i) => IsDrawable(x, s.Y[i]))).ToArray();
+        var xs = AllX().ToArray();
         double lo = xs.Min();
         double hi = xs.Max();
         if (plot.LogX)
@@ -183,7 +241,10 @@ internal sealed class LinePlotRenderer(LinePlot plot, IReadOnlyList<Series> seri
 
     private AxisRange SpanY()
     {
-        var ys = series.SelectMany(s => s.Y.Where((y, i) => IsDrawable(s.X[i], y))).ToArray();
+        var ys = series.SelectMany(s => s.Y.Where((y, i) => IsDrawable(s.X[i], y)))
+            .Concat(bands.SelectMany(b => b.Lower.Concat(b.Upper)))
+            .Concat(bars.SelectMany(b => b.Heights.Append(0)))
+            .ToArray();
         if (plot.LogY)
         {
             // Pad in decades so the padding looks equal at both ends of a log axis.

@@ -5,6 +5,15 @@ namespace Gatsbi.Plotting;
 /// <summary>Creating a white raster canvas and writing the resulting PNG atomically.</summary>
 internal static class PngFile
 {
+    /// <summary>The size limits every figure shares: large enough to lay out a legend, small enough to allocate.</summary>
+    public static void CheckSize(int width, int height)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(width, 200);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(width, 10_000);
+        ArgumentOutOfRangeException.ThrowIfLessThan(height, 150);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(height, 10_000);
+    }
+
     public static SKSurface CreateSurface(int width, int height)
     {
         var info = new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul);

@@ -16,6 +16,7 @@ public static class Seeds
         public const ulong Training = 4;
         public const ulong Sampling = 5;
         public const ulong Metric = 6;
+        public const ulong Diagnostics = 7;
     }
 
     public static ulong SplitMix64(ref ulong state)

@@ -1,0 +1,131 @@
+using System.CommandLine;
+using Gatsbi.Benchmarks;
+using Gatsbi.Diagnostics;
+using Gatsbi.Storage;
+
+namespace Gatsbi.Cli.Commands;
+
+/// <summary>
+/// Calibration diagnostics of a saved model on a benchmark task (its prior and simulator): simulation-based
+/// calibration, expected coverage and a posterior predictive check, written as CSV, Markdown and PNG.
+/// </summary>
+internal static class DiagnoseCommand
+{
+    public static Command Create()
+    {
+        var model = new Option<string>("--model") { Description = "Model file written by 'gatsbi train'", Required = true };
+        var task = new Option<string?>("--task") { Description = $"Benchmark task the model was trained on (its prior and simulator are used): {string.Join(", ", TaskRegistry.Names)}" };
+        var observation = new Option<int?>("--observation") { Description = "sbibm observation number (1..10) for the predictive check (default 1)" };
+        var observationFile = new Option<string?>("--observation-file") { Description = "The observation x_o for the predictive check: one row of .csv, .csv.gz or .npy" };
+        var draws = new Option<int>("--sbc-draws") { Description = "Prior draws for simulation-based calibration (N)", DefaultValueFactory = _ => 1_000 };
+        var samples = new Option<int>("--posterior-samples") { Description = "Posterior samples each prior draw is ranked among (L)", DefaultValueFactory = _ => 100 };
+        var predictive = new Option<int>("--ppc-samples") { Description = "Posterior samples simulated for the predictive check", DefaultValueFactory = _ => 1_000 };
+        var seed = new Option<ulong>("--seed") { Description = "Root seed of all draws", DefaultValueFactory = _ => 1 };
+        var output = new Option<string>("--out") { Description = "Output folder", Required = true };
+        var command = new Command("diagnose", "Check a trained posterior's calibration: SBC ranks, expected coverage and a posterior predictive check.")
+        {
+            model, task, observation, observationFile, draws, samples, predictive, seed, output,
+        };
+        command.SetAction(parse => CommandRunner.Run(cancel =>
+        {
+            string taskName = parse.GetValue(task) ?? throw new ArgumentException(
+                "Give --task NAME, the benchmark task the model was trained on: the diagnostics draw from its prior and run its simulator. " +
+                "For a model trained on your own data, run them from code with your prior and simulator (Gatsbi.Diagnostics).");
+            var benchmark = TaskRegistry.Get(taskName);
+            int n = parse.GetValue(draws), l = parse.GetValue(samples), m = parse.GetValue(predictive);
+            Presets.RequireAtLeast(2, n, "--sbc-draws");
+            Presets.RequireAtLeast(1, l, "--posterior-samples");
+            Presets.RequireAtLeast(2, m, "--ppc-samples");
+            var (xo, observationDescription) = ReadObservation(parse, observation, observationFile, benchmark);
+            string modelPath = parse.GetValue(model)!;
+            var loaded = PosteriorFile.Load(modelPath);
+            using var posterior = loaded.Posterior;
+            if (posterior.ParameterDimension != benchmark.ParameterDimension || posterior.DataDimension != benchmark.DataDimension)
+                throw new ArgumentException($"{modelPath} maps data of dimension {posterior.DataDimension} to {posterior.ParameterDimension} parameters; task {benchmark.Name} has {benchmark.DataDimension} and {benchmark.ParameterDimension}.");
+            if (loaded.Info.Training.TryGetValue("source", out var source) && source.StartsWith("task ", StringComparison.Ordinal) && source != $"task {benchmark.Name}")
+                Console.Error.WriteLine($"warning: {modelPath} was trained on {source}, not task {benchmark.Name}.");
+            string dir = parse.GetValue(output)!;
+            Directory.CreateDirectory(dir);
+            ulong root = parse.GetValue(seed);
+            var names = loaded.Info.ParameterNames;
+
+            Console.WriteLine($"Diagnosing {modelPath} on task {benchmark.Name}: SBC with {n} prior draws × {l} posterior samples, predictive check on {observationDescription}, seed {root}.");
+            SbcResult sbc;
+            using (var bar = new ProgressBar("SBC", 2L * n))
+            {
+                sbc = SimulationBasedCalibration.Run(posterior, benchmark.Prior, benchmark.Simulator, new SbcOptions { Draws = n, PosteriorSamples = l }, root, bar.AsProgress(), cancel);
+                bar.Complete();
+            }
+            var band = EcdfBand.Compute(sbc.Draws);
+            var tests = Enumerable.Range(0, names.Length).Select(j => sbc.Uniformity(j, band)).ToArray();
+            var joint = RankUniformity.Test(sbc.NormalizedJointRanks(), band, sbc.DefaultBins);
+            var coverage = ExpectedCoverage.FromSbc(sbc);
+            PpcResult ppc;
+            using (var bar = new ProgressBar("PPC", m))
+            {
+                ppc = PosteriorPredictiveCheck.Run(posterior, benchmark.Simulator, xo, new PpcOptions { PosteriorSamples = m }, root, bar.AsProgress());
+                bar.Complete();
+            }
+
+            WriteOutputs(dir, benchmark.Name, names, loaded.Info.DataNames, sbc, tests, joint, band, coverage, ppc, observationDescription);
+            int at90 = Array.IndexOf(coverage.Levels, 0.9);
+            for (int j = 0; j < names.Length; j++)
+                Console.WriteLine($"{names[j]}: χ² p = {DiagnosticFigures.FormatP(tests[j].PValue)}, ECDF {(tests[j].WithinEcdfBand ? "inside" : "outside")} the band, 90% interval covers {DiagnosticFigures.Percent(coverage.Marginal[j][at90])}");
+            return 0;
+        }));
+        return command;
+    }
+
+    private static (float[] Observation, string Description) ReadObservation(ParseResult parse, Option<int?> number, Option<string?> file, BenchmarkTask task)
+    {
+        string? path = parse.GetValue(file);
+        int? k = parse.GetValue(number);
+        if (path is not null && k is not null) throw new ArgumentException("Give --observation K or --observation-file FILE, not both.");
+        if (path is null)
+        {
+            int chosen = k ?? 1;
+            if (chosen is < 1 or > BenchmarkTask.ObservationCount)
+                throw new ArgumentException($"--observation must be between 1 and {BenchmarkTask.ObservationCount}; got {chosen}.");
+            return (task.Observation(chosen), $"observation {chosen}");
+        }
+        var table = MatrixFile.Read(path, "data");
+        if (table.Rows != 1) throw new ArgumentException($"{path}: expected exactly one observation row; found {table.Rows}.");
+        if (table.Columns != task.DataDimension)
+            throw new ArgumentException($"{path}: the observation has {table.Columns} values; task {task.Name} has data of dimension {task.DataDimension}.");
+        return (table.Values.Row(0).ToArray(), $"the observation in {Path.GetFileName(path)}");
+    }
+
+    private static void WriteOutputs(string dir, string taskName, string[] names, string[] dataNames, SbcResult sbc, RankUniformity[] tests,
+        RankUniformity joint, EcdfBand band, CoverageResult coverage, PpcResult ppc, string observationDescription)
+    {
+        var ranks = new float[sbc.Draws, names.Length + 1];
+        for (int i = 0; i < sbc.Draws; i++)
+        {
+            for (int j = 0; j < names.Length; j++) ranks[i, j] = sbc.Ranks[i, j];
+            ranks[i, names.Length] = sbc.JointRanks[i];
+        }
+        CsvMatrix.Write(Path.Combine(dir, "sbc_ranks.csv"), new NamedMatrix([.. names, "joint"], ranks));
+
+        var coverageRows = new float[coverage.Levels.Length, names.Length + 4];
+        for (int k = 0; k < coverage.Levels.Length; k++)
+        {
+            coverageRows[k, 0] = (float)coverage.Levels[k];
+            for (int j = 0; j < names.Length; j++) coverageRows[k, j + 1] = (float)coverage.Marginal[j][k];
+            coverageRows[k, names.Length + 1] = (float)coverage.Joint[k];
+            coverageRows[k, names.Length + 2] = (float)coverage.BandLow[k];
+            coverageRows[k, names.Length + 3] = (float)coverage.BandHigh[k];
+        }
+        CsvMatrix.Write(Path.Combine(dir, "coverage.csv"), new NamedMatrix(["level", .. names, "joint", "band_low", "band_high"], coverageRows));
+        CsvMatrix.Write(Path.Combine(dir, "ppc_predictive.csv"), new NamedMatrix(dataNames, ppc.Predictive));
+
+        string heading = $"Diagnostics of a GATSBI posterior on {taskName}";
+        File.WriteAllText(Path.Combine(dir, "summary.md"),
+            DiagnosticsSummary.Write(heading, names, dataNames, sbc, tests, joint, band, coverage, ppc, observationDescription));
+        string sbcTitle = $"SBC on {taskName}: {sbc.Draws} draws, L = {sbc.PosteriorSamples}";
+        DiagnosticFigures.RankHistograms(Path.Combine(dir, "sbc_rank_histograms.png"), $"{sbcTitle}: rank histograms", names, tests, joint, sbc.PosteriorSamples);
+        DiagnosticFigures.EcdfDifferences(Path.Combine(dir, "sbc_ecdf_difference.png"), $"{sbcTitle}: ECDF difference of the ranks", names, tests, band);
+        DiagnosticFigures.Coverage(Path.Combine(dir, "coverage.png"), $"Expected coverage on {taskName} ({sbc.Draws} draws)", names, coverage);
+        DiagnosticFigures.PosteriorPredictive(Path.Combine(dir, "ppc.png"), $"Posterior predictive check on {taskName}, {observationDescription}", dataNames, ppc);
+        Console.WriteLine($"Wrote sbc_ranks.csv, coverage.csv, ppc_predictive.csv, summary.md and four PNG figures to {dir}");
+    }
+}
