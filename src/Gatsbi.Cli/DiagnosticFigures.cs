@@ -97,5 +97,6 @@ internal static class DiagnosticFigures
 
     public static string Percent(double fraction) => (100 * fraction).ToString("0.#", System.Globalization.CultureInfo.InvariantCulture) + "%";
 
-    public static string FormatP(double p) => p < 0.001 ? p.ToString("0.0e0", System.Globalization.CultureInfo.InvariantCulture) : p.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture);
+    /// <summary>A p-value in three decimals, in scientific notation below 0.001, and as a bound where it underflows.</summary>
+    public static string FormatP(double p) => p == 0 ? "< 1e-300" : p < 0.001 ? p.ToString("0.0e0", System.Globalization.CultureInfo.InvariantCulture) : p.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture);
 }

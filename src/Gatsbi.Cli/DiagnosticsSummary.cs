@@ -57,9 +57,15 @@ internal static class DiagnosticsSummary
     {
         bool uniform = test.PValue >= RejectBelow && test.WithinEcdfBand;
         var notes = new List<string>();
-        int below = empirical.Where((c, k) => c < coverage.BandLow[k]).Count(), above = empirical.Where((c, k) => c > coverage.BandHigh[k]).Count();
-        if (below > 0) notes.Add($"under-covers at {below} of {empirical.Length} levels (too narrow: overconfident)");
-        if (above > 0) notes.Add($"over-covers at {above} of {empirical.Length} levels (too wide: underconfident)");
+        var under = coverage.Levels.Where((_, k) => empirical[k] < coverage.BandLow[k]).ToArray();
+        var over = coverage.Levels.Where((_, k) => empirical[k] > coverage.BandHigh[k]).ToArray();
+        if (under.Length > 0 && over.Length > 0)
+            // Both at once is a wrong shape rather than a wrong width; which levels tell which end is off.
+            notes.Add(over.Max() < under.Min()
+                ? $"over-covers at levels up to {F(over.Max(), 2)} but under-covers from {F(under.Min(), 2)}: core too wide, tails too short"
+                : $"under-covers at levels {Levels(under)}, over-covers at {Levels(over)}: shape differs from the truth");
+        else if (under.Length > 0) notes.Add($"under-covers at {Levels(under)}: too narrow, overconfident");
+        else if (over.Length > 0) notes.Add($"over-covers at {Levels(over)}: too wide, underconfident");
         // Mean normalised rank of uniform ranks has standard deviation 1/√(12N); 3 of those flags a shift.
         double shiftLimit = 3 / Math.Sqrt(12.0 * test.Counts.Sum());
         if (meanRank < 0.5 - shiftLimit) notes.Add("θ* sits low among the samples (posterior biased upwards)");
@@ -70,11 +76,17 @@ internal static class DiagnosticsSummary
 
     private static string JointReading(RankUniformity joint, CoverageResult coverage)
     {
-        int below = coverage.Joint.Where((c, k) => c < coverage.BandLow[k]).Count(), above = coverage.Joint.Where((c, k) => c > coverage.BandHigh[k]).Count();
-        if (below > 0) return $"θ* too often far from the centre: joint regions under-cover at {below} levels";
-        if (above > 0) return $"θ* too often near the centre: joint regions over-cover at {above} levels";
+        var under = coverage.Levels.Where((_, k) => coverage.Joint[k] < coverage.BandLow[k]).ToArray();
+        var over = coverage.Levels.Where((_, k) => coverage.Joint[k] > coverage.BandHigh[k]).ToArray();
+        var notes = new List<string>();
+        if (over.Length > 0) notes.Add($"θ* too often near the centre: joint regions over-cover at {Levels(over)}");
+        if (under.Length > 0) notes.Add($"θ* too often far from the centre: joint regions under-cover at {Levels(under)}");
+        if (notes.Count > 0) return string.Join("; ", notes);
         return joint.PValue >= RejectBelow && joint.WithinEcdfBand ? "consistent with calibration" : "ranks not uniform";
     }
+
+    /// <summary>The levels, listed when few; a long list reads worse than the coverage table below it.</summary>
+    private static string Levels(double[] levels) => levels.Length <= 4 ? string.Join(", ", levels.Select(l => F(l, 2))) : $"{levels.Length} levels between {F(levels.Min(), 2)} and {F(levels.Max(), 2)}";
 
     private static (double Low, double High) BandAt(CoverageResult coverage, int k) => k < 0 ? (double.NaN, double.NaN) : (coverage.BandLow[k], coverage.BandHigh[k]);
 

@@ -124,7 +124,10 @@ internal sealed class LinePlotRenderer(LinePlot plot, IReadOnlyList<Series> seri
 
         if (plot.Title is not null)
         {
-            titleText.Draw(canvas, titleText.Fit(plot.Title, width - 2 * pad), area.MidX, pad, SKTextAlign.Center, VerticalAlign.Top);
+            // Centred over the plot area, but shifted where a wide legend would push it off the canvas.
+            string title = titleText.Fit(plot.Title, width - 2 * pad);
+            float half = titleText.Width(title) / 2;
+            titleText.Draw(canvas, title, Math.Clamp(area.MidX, pad + half, Math.Max(pad + half, width - pad - half)), pad, SKTextAlign.Center, VerticalAlign.Top);
         }
 
         // Outside the plot area, to the right: a legend inside could cover the curves.
