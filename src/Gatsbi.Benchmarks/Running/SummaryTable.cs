@@ -71,7 +71,7 @@ public static class SummaryTable
             var group = rows.Where(r => r.Succeeded && r.Key.Task == s.Task && Label(r.Key) == s.Method && r.Key.Simulations == s.Simulations).ToList();
             var m = mmd.FirstOrDefault(x => x.Task == s.Task && x.Method == s.Method && x.Simulations == s.Simulations);
             text.AppendLine($"| {s.Task} | {s.Method} | {s.Simulations:N0} | {(m is null ? "" : Format(m.Mean, m.StandardError, "F4"))} | " +
-                            $"{group.Average(r => r.SimulationSeconds):F2} | {group.Average(r => r.TrainingSeconds):F1} | {group.Max(r => r.Epochs)} | {group.Max(r => r.Threads)} |");
+                            $"{group.Average(r => r.SimulationSeconds):F3} | {group.Average(r => r.TrainingSeconds):F1} | {group.Max(r => r.Epochs)} | {group.Max(r => r.Threads)} |");
         }
 
         var failures = rows.Where(r => !r.Succeeded).ToList();
