@@ -1,6 +1,8 @@
 using System.CommandLine;
 using Gatsbi.Benchmarks;
 using Gatsbi.Diagnostics;
+using Gatsbi.Distributions;
+using Gatsbi.Simulation;
 using Gatsbi.Storage;
 
 namespace Gatsbi.Cli.Commands;
@@ -22,38 +24,61 @@ internal static class DiagnoseCommand
         var predictive = new Option<int>("--ppc-samples") { Description = "Posterior samples simulated for the predictive check", DefaultValueFactory = _ => 1_000 };
         var seed = new Option<ulong>("--seed") { Description = "Root seed of all draws", DefaultValueFactory = _ => 1 };
         var output = new Option<string>("--out") { Description = "Output folder", Required = true };
+        var program = new Option<string?>("--command") { Description = "For a model trained on your own data: the external simulator, program and arguments quoted as in a shell" };
+        var protocol = new Option<string?>("--protocol") { Description = "How the external simulator talks: line (default) or binary" };
+        var low = new Option<float[]?>("--prior-low") { Description = "With --command: uniform box prior, lower bounds (default: the support saved in the model)", AllowMultipleArgumentsPerToken = true };
+        var high = new Option<float[]?>("--prior-high") { Description = "With --command: uniform box prior, upper bounds", AllowMultipleArgumentsPerToken = true };
+        var workers = new Option<int>("--workers") { Description = "External simulator worker processes", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var timeout = new Option<double?>("--timeout") { Description = "Seconds one external simulation may take before its worker is killed" };
         var command = new Command("diagnose", "Check a trained posterior's calibration: SBC ranks, expected coverage and a posterior predictive check.")
         {
-            model, task, observation, observationFile, draws, samples, predictive, seed, output,
+            model, task, observation, observationFile, draws, samples, predictive, seed, output, program, protocol, low, high, workers, timeout,
         };
         command.SetAction(parse => CommandRunner.Run(cancel =>
         {
-            string taskName = parse.GetValue(task) ?? throw new ArgumentException(
-                "Give --task NAME, the benchmark task the model was trained on: the diagnostics draw from its prior and run its simulator. " +
-                "For a model trained on your own data, run them from code with your prior and simulator (Gatsbi.Diagnostics).");
-            var benchmark = TaskRegistry.Get(taskName);
+            string? taskName = parse.GetValue(task), commandLine = parse.GetValue(program);
+            if (taskName is null == commandLine is null)
+                throw new ArgumentException("Give --task NAME (a benchmark task: its prior and simulator are used) or --command \"PROGRAM ARGS\" " +
+                                            "(the external simulator of a model trained on your own data), not both and not neither.");
+            if (parse.GetValue(observation) is not null && parse.GetValue(observationFile) is not null)
+                throw new ArgumentException("Give --observation K or --observation-file FILE, not both.");
             int n = parse.GetValue(draws), l = parse.GetValue(samples), m = parse.GetValue(predictive);
             Presets.RequireAtLeast(2, n, "--sbc-draws");
             Presets.RequireAtLeast(1, l, "--posterior-samples");
             Presets.RequireAtLeast(2, m, "--ppc-samples");
-            var (xo, observationDescription) = ReadObservation(parse, observation, observationFile, benchmark);
             string modelPath = parse.GetValue(model)!;
             var loaded = PosteriorFile.Load(modelPath);
             using var posterior = loaded.Posterior;
-            if (posterior.ParameterDimension != benchmark.ParameterDimension || posterior.DataDimension != benchmark.DataDimension)
-                throw new ArgumentException($"{modelPath} maps data of dimension {posterior.DataDimension} to {posterior.ParameterDimension} parameters; task {benchmark.Name} has {benchmark.DataDimension} and {benchmark.ParameterDimension}.");
-            if (loaded.Info.Training.TryGetValue("source", out var source) && source.StartsWith("task ", StringComparison.Ordinal) && source != $"task {benchmark.Name}")
-                Console.Error.WriteLine($"warning: {modelPath} was trained on {source}, not task {benchmark.Name}.");
+            var benchmark = taskName is null ? null : TaskRegistry.Get(taskName);
+            if (benchmark is not null)
+            {
+                foreach (var (name, given) in new[] { ("--protocol", parse.GetValue(protocol) is not null), ("--prior-low", BoxBounds.Values(parse, low) is not null),
+                             ("--prior-high", BoxBounds.Values(parse, high) is not null), ("--timeout", parse.GetValue(timeout) is not null) })
+                    if (given) throw new ArgumentException($"{name} applies to external simulators (--command); --task {benchmark.Name} has its own prior and simulator.");
+                if (posterior.ParameterDimension != benchmark.ParameterDimension || posterior.DataDimension != benchmark.DataDimension)
+                    throw new ArgumentException($"{modelPath} maps data of dimension {posterior.DataDimension} to {posterior.ParameterDimension} parameters; task {benchmark.Name} has {benchmark.DataDimension} and {benchmark.ParameterDimension}.");
+                if (loaded.Info.Training.TryGetValue("source", out var source) && source.StartsWith("task ", StringComparison.Ordinal) && source != $"task {benchmark.Name}")
+                    Console.Error.WriteLine($"warning: {modelPath} was trained on {source}, not task {benchmark.Name}.");
+            }
+            var (xo, observationDescription) = ReadObservation(parse, observation, observationFile, benchmark, posterior.DataDimension);
+            int workerCount = parse.GetValue(workers);
+            Presets.RequireAtLeast(1, workerCount, "--workers");
+            IPrior prior = benchmark?.Prior ?? UserPrior(parse, low, high, posterior.Support, modelPath, posterior.ParameterDimension);
+            using var external = commandLine is null ? null : ExternalSimulators.Start(commandLine, null, posterior.ParameterDimension, posterior.DataDimension,
+                parse.GetValue(protocol), workerCount, parse.GetValue(timeout));
+            ISimulator simulator = (ISimulator?)external ?? benchmark!.Simulator;
+            var runner = external is null ? new SimulationRunner() : ExternalSimulators.Runner(workerCount);
+            string subject = benchmark is null ? $"external simulator '{commandLine}'" : $"task {benchmark.Name}";
             string dir = parse.GetValue(output)!;
             Directory.CreateDirectory(dir);
             ulong root = parse.GetValue(seed);
             var names = loaded.Info.ParameterNames;
 
-            Console.WriteLine($"Diagnosing {modelPath} on task {benchmark.Name}: SBC with {n} prior draws × {l} posterior samples, predictive check on {observationDescription}, seed {root}.");
+            Console.WriteLine($"Diagnosing {modelPath} with {subject}: SBC with {n} prior draws × {l} posterior samples, predictive check on {observationDescription}, seed {root}.");
             SbcResult sbc;
             using (var bar = new ProgressBar("SBC", 2L * n))
             {
-                sbc = SimulationBasedCalibration.Run(posterior, benchmark.Prior, benchmark.Simulator, new SbcOptions { Draws = n, PosteriorSamples = l }, root, bar.AsProgress(), cancel);
+                sbc = SimulationBasedCalibration.Run(posterior, prior, simulator, new SbcOptions { Draws = n, PosteriorSamples = l, Runner = runner }, root, bar.AsProgress(), cancel);
                 bar.Complete();
             }
             var band = EcdfBand.Compute(sbc.Draws);
@@ -63,11 +88,11 @@ internal static class DiagnoseCommand
             PpcResult ppc;
             using (var bar = new ProgressBar("PPC", m))
             {
-                ppc = PosteriorPredictiveCheck.Run(posterior, benchmark.Simulator, xo, new PpcOptions { PosteriorSamples = m }, root, bar.AsProgress());
+                ppc = PosteriorPredictiveCheck.Run(posterior, simulator, xo, new PpcOptions { PosteriorSamples = m, Runner = runner }, root, bar.AsProgress());
                 bar.Complete();
             }
 
-            WriteOutputs(dir, benchmark.Name, names, loaded.Info.DataNames, sbc, tests, joint, band, coverage, ppc, observationDescription);
+            WriteOutputs(dir, benchmark?.Name ?? "your simulator", names, loaded.Info.DataNames, sbc, tests, joint, band, coverage, ppc, observationDescription);
             int at90 = Array.IndexOf(coverage.Levels, 0.9);
             for (int j = 0; j < names.Length; j++)
                 Console.WriteLine($"{names[j]}: χ² p = {DiagnosticFigures.FormatP(tests[j].PValue)}, ECDF {(tests[j].WithinEcdfBand ? "inside" : "outside")} the band, 90% interval covers {DiagnosticFigures.Percent(coverage.Marginal[j][at90])}");
@@ -76,13 +101,14 @@ internal static class DiagnoseCommand
         return command;
     }
 
-    private static (float[] Observation, string Description) ReadObservation(ParseResult parse, Option<int?> number, Option<string?> file, BenchmarkTask task)
+    private static (float[] Observation, string Description) ReadObservation(ParseResult parse, Option<int?> number, Option<string?> file, BenchmarkTask? task, int dataDimension)
     {
         string? path = parse.GetValue(file);
         int? k = parse.GetValue(number);
         if (path is not null && k is not null) throw new ArgumentException("Give --observation K or --observation-file FILE, not both.");
         if (path is null)
         {
+            if (task is null) throw new ArgumentException("Give --observation-file XO.csv: the observation for the predictive check (numbered observations belong to benchmark tasks).");
             int chosen = k ?? 1;
             if (chosen is < 1 or > BenchmarkTask.ObservationCount)
                 throw new ArgumentException($"--observation must be between 1 and {BenchmarkTask.ObservationCount}; got {chosen}.");
@@ -90,9 +116,18 @@ internal static class DiagnoseCommand
         }
         var table = MatrixFile.Read(path, "data");
         if (table.Rows != 1) throw new ArgumentException($"{path}: expected exactly one observation row; found {table.Rows}.");
-        if (table.Columns != task.DataDimension)
-            throw new ArgumentException($"{path}: the observation has {table.Columns} values; task {task.Name} has data of dimension {task.DataDimension}.");
+        if (table.Columns != dataDimension)
+            throw new ArgumentException($"{path}: the observation has {table.Columns} values; the model takes data of dimension {dataDimension}.");
         return (table.Values.Row(0).ToArray(), $"the observation in {Path.GetFileName(path)}");
+    }
+
+    /// <summary>The box prior of a model trained on user data: --prior-low/--prior-high, else the support saved in the model.</summary>
+    private static IPrior UserPrior(ParseResult parse, Option<float[]?> low, Option<float[]?> high, Support? saved, string modelPath, int dimension)
+    {
+        var box = BoxBounds.Read(BoxBounds.Values(parse, low), BoxBounds.Values(parse, high), dimension, modelPath) ?? saved;
+        if (box is null || !box.Low.All(float.IsFinite) || !box.High.All(float.IsFinite))
+            throw new ArgumentException($"SBC draws parameters from the prior: give --prior-low and --prior-high ({modelPath} holds no finite support to use instead).");
+        return new BoxUniform(box.Low, box.High);
     }
 
     private static void WriteOutputs(string dir, string taskName, string[] names, string[] dataNames, SbcResult sbc, RankUniformity[] tests,

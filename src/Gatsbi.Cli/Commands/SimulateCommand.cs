@@ -13,13 +13,6 @@ namespace Gatsbi.Cli.Commands;
 /// </summary>
 internal static class SimulateCommand
 {
-    /// <summary>
-    /// Rows per chunk for external simulators: part of how each row's seed is derived (documented in
-    /// docs/external-simulators.md), and the most finished rows a stop can lose per chunk in flight. Smaller
-    /// than the runner's default because external simulations are usually slow.
-    /// </summary>
-    public const int ExternalChunkSize = 32;
-
     public static Command Create()
     {
         var task = new Option<string?>("--task") { Description = $"Benchmark task to simulate: {string.Join(", ", TaskRegistry.Names)}" };
@@ -64,20 +57,10 @@ internal static class SimulateCommand
             Presets.RequireAtLeast(1, dataDimension, "--data");
             string[] dataNames = benchmark?.DataNames ?? CsvMatrix.DefaultNames("data", dataDimension);
 
-            using var external = commandLine is null ? null : new ExternalProcessSimulator(
-                ExternalCommand.Parse(commandLine, parse.GetValue(workdir)), source.Dimension, dataDimension, new ExternalSimulatorOptions
-                {
-                    Protocol = ParseProtocol(parse.GetValue(protocol)),
-                    Workers = workerCount,
-                    Timeout = parse.GetValue(timeout) is { } seconds
-                        ? seconds > 0 ? TimeSpan.FromSeconds(seconds) : throw new ArgumentException($"--timeout must be positive; got {seconds}.")
-                        : null,
-                });
+            using var external = commandLine is null ? null : ExternalSimulators.Start(commandLine, parse.GetValue(workdir), source.Dimension, dataDimension,
+                parse.GetValue(protocol), workerCount, parse.GetValue(timeout));
             ISimulator simulator = (ISimulator?)external ?? benchmark!.Simulator;
-            var runner = external is null
-                ? new SimulationRunner { MaxThreads = workerCount }
-                // Each runner thread waits on a chunk that all workers share; a few chunks in flight keep every worker busy.
-                : new SimulationRunner { ChunkSize = ExternalChunkSize, MaxThreads = 2 + workerCount / ExternalChunkSize };
+            var runner = external is null ? new SimulationRunner { MaxThreads = workerCount } : ExternalSimulators.Runner(workerCount);
 
             using var files = parse.GetValue(resume)
                 ? SimulationFileWriter.Resume(thetaPath, xPath, source.Names, dataNames)
@@ -116,13 +99,6 @@ internal static class SimulateCommand
             if (File.Exists(path))
                 throw new ArgumentException($"{path} already exists; add --resume to continue the run that wrote it, or --overwrite to replace it.");
     }
-
-    private static ExternalProtocol ParseProtocol(string? name) => name?.ToLowerInvariant() switch
-    {
-        null or "line" => ExternalProtocol.Line,
-        "binary" => ExternalProtocol.Binary,
-        _ => throw new ArgumentException($"Unknown --protocol '{name}'; expected line or binary."),
-    };
 
     /// <summary>
     /// Where θ comes from: a prior (the task's, or a uniform box) drawn with the root seed, or the rows of a

@@ -39,6 +39,35 @@ public sealed class DiagnoseCommandTests : TorchTest, IDisposable
         var result = CliHarness.Run("diagnose", "--model", Path.Combine(_temp.Path, "none.gatsbi"), "--out", _temp.Path);
         Assert.Equal(2, result.Code);
         Assert.Contains("--task", result.Error);
+        Assert.Contains("--command", result.Error);
+    }
+
+    /// <summary>A model trained on user data is diagnosed with its external simulator and the support saved in the model as prior.</summary>
+    [Fact]
+    public void Diagnose_a_model_of_user_data_with_its_external_simulator()
+    {
+        string simulator = Path.Combine(AppContext.BaseDirectory, "Examples", "external-simulator", "simulator.py");
+        string theta = Path.Combine(_temp.Path, "theta.npy"), x = Path.Combine(_temp.Path, "x.npy"), model = Path.Combine(_temp.Path, "model");
+        var simulate = CliHarness.Run("simulate", "--command", $"python3 '{simulator}'", "--parameters", "2", "--data", "2",
+            "--prior-low", "-1", "-1", "--prior-high", "1", "1", "--count", "400", "--theta-out", theta, "--x-out", x);
+        Assert.True(simulate.Code == 0, simulate.Error);
+        var train = CliHarness.Run("train", "--theta", theta, "--x", x, "--prior-low", "-1", "-1", "--prior-high", "1", "1", "--epochs", "20", "--out", model);
+        Assert.True(train.Code == 0, train.Error);
+        string xo = Path.Combine(_temp.Path, "xo.csv");
+        File.WriteAllText(xo, "data_1,data_2\n-0.64,0.16\n");
+
+        string dir = Path.Combine(_temp.Path, "diagnostics");
+        var result = CliHarness.Run("diagnose", "--model", Path.Combine(model, "posterior.gatsbi"), "--command", $"python3 '{simulator}'",
+            "--observation-file", xo, "--sbc-draws", "40", "--posterior-samples", "10", "--ppc-samples", "50", "--out", dir);
+        Assert.True(result.Code == 0, result.Error + result.Out);
+        Assert.Contains("external simulator", result.Out);
+        var ranks = File.ReadAllLines(Path.Combine(dir, "sbc_ranks.csv"));
+        Assert.Equal(41, ranks.Length);
+        Assert.True(File.Exists(Path.Combine(dir, "ppc.png")));
+
+        var noObservation = CliHarness.Run("diagnose", "--model", Path.Combine(model, "posterior.gatsbi"), "--command", $"python3 '{simulator}'", "--out", dir);
+        Assert.Equal(2, noObservation.Code);
+        Assert.Contains("--observation-file", noObservation.Error);
     }
 
     [Fact]
