@@ -99,23 +99,7 @@ public static class C2st
         CheckFinite(x, "first");
         CheckFinite(y, "second");
 
-        var mean = new double[d];
-        var std = Enumerable.Repeat(1.0, d).ToArray();
-        if (zScore)
-        {
-            for (int j = 0; j < d; j++)
-            {
-                double m = 0;
-                for (int i = 0; i < nx; i++) m += x[i, j];
-                m /= nx;
-                double ss = 0;
-                for (int i = 0; i < nx; i++) ss += (x[i, j] - m) * (x[i, j] - m);
-                double s = Math.Sqrt(ss / (nx - 1));
-                if (s == 0) throw new ArgumentException($"Column {j + 1} of the first sample set is constant; z-scoring by its standard deviation is undefined.");
-                mean[j] = m;
-                std[j] = s;
-            }
-        }
+        var (mean, std) = zScore ? ReferenceScaling.ZScore(x) : ReferenceScaling.Identity(d);
         int n = nx + ny;
         var data = new float[n * d];
         var labels = new float[n];

@@ -20,7 +20,7 @@ public static class Mmd
         // sbibm returns NaN for NaN input; an infinity becomes NaN in its ‖a‖² + ‖b‖² − 2a·b just the same.
         if (!AllFinite(x) || !AllFinite(y)) return new MmdResult(double.NaN, double.NaN);
 
-        var (shift, scale) = options.ZScore ? ColumnStatistics(x) : NoScaling(x.GetLength(1));
+        var (shift, scale) = options.ZScore ? ReferenceScaling.ZScore(x) : ReferenceScaling.Identity(x.GetLength(1));
         var xs = SampleColumns.From(x, shift, scale);
         var ys = SampleColumns.From(y, shift, scale);
         int threads = options.Threads;
@@ -100,28 +100,5 @@ public static class Mmd
         foreach (float v in samples)
             if (!float.IsFinite(v)) return false;
         return true;
-    }
-
-    private static (double[] Shift, double[] Scale) NoScaling(int d) => (new double[d], Enumerable.Repeat(1.0, d).ToArray());
-
-    /// <summary>Column means and (n − 1) standard deviations of the reference set, which sbibm z-scores both sets with.</summary>
-    private static (double[] Mean, double[] Std) ColumnStatistics(float[,] x)
-    {
-        int n = x.GetLength(0), d = x.GetLength(1);
-        var mean = new double[d];
-        var std = new double[d];
-        for (int j = 0; j < d; j++)
-        {
-            double m = 0;
-            for (int i = 0; i < n; i++) m += x[i, j];
-            m /= n;
-            double ss = 0;
-            for (int i = 0; i < n; i++) ss += (x[i, j] - m) * (x[i, j] - m);
-            double s = Math.Sqrt(ss / (n - 1));
-            if (s == 0) throw new ArgumentException($"Column {j + 1} of the first sample set is constant; z-scoring by its standard deviation is undefined.");
-            mean[j] = m;
-            std[j] = s;
-        }
-        return (mean, std);
     }
 }
