@@ -14,7 +14,10 @@ public static class PlotColors
     /// <summary>Default colour of marked points such as the true parameter; not part of <see cref="Cycle"/> so it never collides with a set.</summary>
     public static SKColor Truth { get; } = new(0xD6, 0x27, 0x28);
 
-    /// <summary>Colours handed out, in order, to sample sets and series that were added without one (Tableau palette minus its red and grey).</summary>
+    /// <summary>
+    /// Colours handed out, in order, to sample sets and series that were added without one: the Tableau
+    /// palette minus its red and grey, then four darker ones so that ten-parameter tasks get distinct lines.
+    /// </summary>
     public static IReadOnlyList<SKColor> Cycle { get; } =
     [
         new(0x1F, 0x77, 0xB4),
@@ -25,6 +28,10 @@ public static class PlotColors
         new(0xE3, 0x77, 0xC2),
         new(0xBC, 0xBD, 0x22),
         new(0x17, 0xBE, 0xCF),
+        new(0x39, 0x3B, 0x79),
+        new(0x63, 0x79, 0x39),
+        new(0x8C, 0x6D, 0x31),
+        new(0x7B, 0x41, 0x73),
     ];
 
     /// <summary>First cycle colour not already taken, so default colours stay distinct from explicit ones.</summary>

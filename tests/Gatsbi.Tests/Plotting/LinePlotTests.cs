@@ -69,4 +69,28 @@ public class LinePlotTests
         Assert.Contains("already added", Assert.Throws<ArgumentException>(() => plot.Add("a", [1.0])).Message);
         Assert.Throws<InvalidOperationException>(() => new LinePlot().ToPng());
     }
+
+    [Fact]
+    public void Ten_series_without_colours_get_ten_distinct_colours()
+    {
+        var plot = new LinePlot { Title = "ten parameters" };
+        for (int k = 0; k < 10; k++) plot.Add($"parameter_{k + 1}", [k, k + 1.0, k + 2.0]);
+        using var image = SKBitmap.Decode(plot.ToPng(900, 600));
+        Assert.Equal(10, PlotColors.Cycle.Take(10).Distinct().Count());
+        foreach (var color in PlotColors.Cycle.Take(10)) Assert.True(PlotImages.Contains(image, color), $"colour {color} missing");
+    }
+
+    [Fact]
+    public void Log_x_axis_renders_budgets_and_skips_non_positive_x()
+    {
+        var plot = new LinePlot { LogX = true }.Add("c2st", [0, 1_000, 10_000, 100_000], [0.6, 0.9, 0.8, 0.7], PlotColors.Cycle[0]);
+        using var image = SKBitmap.Decode(plot.ToPng(800, 500));
+        // x = 0 has no place on a log axis and is left out; the three budgets span the plot area (log padding
+        // is 5% of the span per side), so the series covers most of the 800 px width.
+        var columns = Enumerable.Range(0, image.Width).Where(x => Enumerable.Range(0, image.Height).Any(y => image.GetPixel(x, y) == PlotColors.Cycle[0])).ToArray();
+        Assert.NotEmpty(columns);
+        double left = columns.Min(), right = columns.Max();
+        Assert.True(right - left > 300, $"the series spans only {right - left} px");
+    }
 }
+
