@@ -41,16 +41,7 @@ public sealed class LotkaVolterraTests
     [Fact]
     public void Prior_is_log_normal_with_the_specified_log_means_and_stds()
     {
-        const int n = 20_000;
-        var theta = Task.Prior.Sample(n, new Rng(6));
-        double[] means = [-0.125, -3, -0.125, -3];
-        for (int j = 0; j < 4; j++)
-        {
-            var logs = Enumerable.Range(0, n).Select(i => Math.Log(theta[i, j])).ToArray();
-            // σ = 0.5: SE(mean) = σ/√n, SE(std) ≈ σ/√(2n); 5 SE bounds.
-            Assert.InRange(Stats.Mean(logs), means[j] - 2.5 / Math.Sqrt(n), means[j] + 2.5 / Math.Sqrt(n));
-            Assert.InRange(Stats.Std(logs), 0.5 - 2.5 / Math.Sqrt(2.0 * n), 0.5 + 2.5 / Math.Sqrt(2.0 * n));
-        }
+        Stats.AssertLogNormal(Task.Prior, [-0.125, -3, -0.125, -3], [0.5, 0.5, 0.5, 0.5], 20_000, seed: 6);
     }
 
     [Fact]

@@ -33,16 +33,7 @@ public sealed class SirTests
     [Fact]
     public void Prior_is_log_normal_with_the_specified_log_means_and_stds()
     {
-        const int n = 20_000;
-        var theta = Task.Prior.Sample(n, new Rng(5));
-        double[] means = [Math.Log(0.4), Math.Log(0.125)], stds = [0.5, 0.2];
-        for (int j = 0; j < 2; j++)
-        {
-            var logs = Enumerable.Range(0, n).Select(i => Math.Log(theta[i, j])).ToArray();
-            // SE(mean) = σ/√n, SE(std) ≈ σ/√(2n); 5 SE bounds.
-            Assert.InRange(Stats.Mean(logs), means[j] - 5 * stds[j] / Math.Sqrt(n), means[j] + 5 * stds[j] / Math.Sqrt(n));
-            Assert.InRange(Stats.Std(logs), stds[j] * (1 - 5 / Math.Sqrt(2.0 * n)), stds[j] * (1 + 5 / Math.Sqrt(2.0 * n)));
-        }
+        Stats.AssertLogNormal(Task.Prior, [Math.Log(0.4), Math.Log(0.125)], [0.5, 0.2], 20_000, seed: 5);
     }
 
     [Fact]

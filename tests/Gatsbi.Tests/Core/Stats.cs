@@ -39,4 +39,20 @@ public static class Stats
         double erf = 1 - (((((1.061405429 * t - 1.453152027) * t) + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.Exp(-z * z);
         return x >= 0 ? 0.5 * (1 + erf) : 0.5 * (1 - erf);
     }
+
+    /// <summary>
+    /// Asserts that the logs of <paramref name="count"/> draws of <paramref name="prior"/> have the given means and
+    /// standard deviations per coordinate: SE(mean) = σ/√n and SE(std) ≈ σ/√(2n), 5 SE bounds.
+    /// </summary>
+    public static void AssertLogNormal(Gatsbi.Distributions.IPrior prior, double[] logMeans, double[] logStds, int count, ulong seed)
+    {
+        var theta = prior.Sample(count, new Gatsbi.Randomness.Rng(seed));
+        for (int j = 0; j < logMeans.Length; j++)
+        {
+            var logs = Enumerable.Range(0, count).Select(i => Math.Log(theta[i, j])).ToArray();
+            double seMean = logStds[j] / Math.Sqrt(count), seStd = logStds[j] / Math.Sqrt(2.0 * count);
+            Assert.InRange(Mean(logs), logMeans[j] - 5 * seMean, logMeans[j] + 5 * seMean);
+            Assert.InRange(Std(logs), logStds[j] - 5 * seStd, logStds[j] + 5 * seStd);
+        }
+    }
 }
