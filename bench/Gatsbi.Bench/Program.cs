@@ -10,6 +10,7 @@ var experiments = new Dictionary<string, Func<Settings, int>>
     ["simulation-throughput"] = SimulationThroughput.Run,
     ["closed-form-c2st"] = ClosedFormC2st.Run,
     ["plausibility"] = Plausibility.Run,
+    ["mmd-speed"] = MmdSpeed.Run,
 };
 if (args.Length == 0 || !experiments.TryGetValue(args[0], out var experiment))
 {
