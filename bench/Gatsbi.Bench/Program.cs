@@ -11,6 +11,7 @@ var experiments = new Dictionary<string, Func<Settings, int>>
     ["closed-form-c2st"] = ClosedFormC2st.Run,
     ["plausibility"] = Plausibility.Run,
     ["mmd-speed"] = MmdSpeed.Run,
+    ["study-table"] = StudyTable.Run,
 };
 if (args.Length == 0 || !experiments.TryGetValue(args[0], out var experiment))
 {

@@ -61,6 +61,13 @@ internal sealed class Settings
             GeneratorBetas = (Double("gbeta1", o.GeneratorBetas.Beta1), o.GeneratorBetas.Beta2),
             DiscriminatorBetas = (Double("dbeta1", o.DiscriminatorBetas.Beta1), o.DiscriminatorBetas.Beta2),
             StandardizeInputs = bool.Parse(Get("standardize", o.StandardizeInputs.ToString())),
+            GeneratorAverageDecay = Double("ema", o.GeneratorAverageDecay),
+            EnergyScoreWeight = Double("es", o.EnergyScoreWeight),
+            GradientPenaltyWeight = Double("gp", o.GradientPenaltyWeight),
+            KeepBestCheckpoint = bool.Parse(Get("best", o.KeepBestCheckpoint.ToString())),
+            TransformToUnbounded = bool.Parse(Get("unbounded", o.TransformToUnbounded.ToString())),
+            HoldOut = Int("holdout", o.HoldOut),
+            BatchSizeFraction = Double("batchfraction", o.BatchSizeFraction),
             Threads = _values.ContainsKey("threads") ? Int("threads", 1) : o.Threads,
             Generator = g with
             {
@@ -73,6 +80,7 @@ internal sealed class Settings
             {
                 HiddenUnits = Ints("dunits", string.Join(',', d.HiddenUnits)),
                 SpectralNorm = bool.Parse(Get("sn", d.SpectralNorm.ToString())),
+                InputGain = Double("dgain", d.InputGain),
             },
         };
     }

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Gatsbi.Inference.Gatsbi;
 
 namespace Gatsbi.Cli;
@@ -15,12 +16,22 @@ internal static class Presets
     };
 
     /// <summary>Applies the command-line overrides that every training command offers.</summary>
-    public static GatsbiOptions WithOverrides(GatsbiOptions options, int? epochs, int? threads)
+    public static GatsbiOptions WithOverrides(GatsbiOptions options, int? epochs, int? threads, int? ensemble = null)
     {
         if (epochs is { } e) RequireAtLeast(1, e, "--epochs");
         if (threads is { } t) RequireAtLeast(1, t, "--threads");
-        return options with { MaxEpochs = epochs ?? options.MaxEpochs, Threads = threads ?? options.Threads };
+        if (ensemble is { } k) RequireAtLeast(1, k, "--ensemble");
+        return options with
+        {
+            MaxEpochs = epochs ?? options.MaxEpochs,
+            Threads = threads ?? options.Threads,
+            EnsembleSize = ensemble ?? options.EnsembleSize,
+        };
     }
+
+    /// <summary>The --ensemble option of the training commands.</summary>
+    public static Option<int?> EnsembleOption() =>
+        new("--ensemble") { Description = "Override the preset's number of independently trained generators whose mixture is the posterior" };
 
     public static void RequireAtLeast(int minimum, int value, string option)
     {

@@ -63,13 +63,13 @@ internal static class Steps
         if (result.Log.Count == 0) return;
 
         var log = result.Log;
-        string[] columns = ["epoch", "dis_loss", "gen_loss", "dis_grad", "gen_grad", "dreal_mean", "dreal_std", "dfake_mean", "dfake_std", "gen_lr", "seconds"];
+        string[] columns = ["epoch", "dis_loss", "gen_loss", "dis_grad", "gen_grad", "dreal_mean", "dreal_std", "dfake_mean", "dfake_std", "gen_lr", "seconds", "holdout_energy_score"];
         var rows = new float[log.Count, columns.Length];
         for (int i = 0; i < log.Count; i++)
         {
             var r = log[i];
             double[] values = [r.Epoch, r.DiscriminatorLoss, r.GeneratorLoss, r.DiscriminatorGradNorm, r.GeneratorGradNorm,
-                r.DRealMean, r.DRealStd, r.DFakeMean, r.DFakeStd, r.GeneratorLearningRate, r.Elapsed.TotalSeconds];
+                r.DRealMean, r.DRealStd, r.DFakeMean, r.DFakeStd, r.GeneratorLearningRate, r.Elapsed.TotalSeconds, r.HoldOutEnergyScore];
             for (int j = 0; j < values.Length; j++) rows[i, j] = (float)values[j];
         }
         string csv = Path.Combine(directory, "training_log.csv");
@@ -88,6 +88,7 @@ internal static class Steps
             .Add("generator loss", epochs, log.Select(r => r.GeneratorLoss).ToArray())
             .Add("mean D(real)", epochs, log.Select(r => r.DRealMean).ToArray())
             .Add("mean D(fake)", epochs, log.Select(r => r.DFakeMean).ToArray())
+            .Add("hold-out energy score", epochs, log.Select(r => r.HoldOutEnergyScore).ToArray())
             .SavePng(path);
     }
 

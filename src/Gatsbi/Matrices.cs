@@ -57,4 +57,21 @@ public static class Matrices
         }
         return result;
     }
+
+    /// <summary>The rows of <paramref name="parts"/> one after another; all parts need the same column count.</summary>
+    public static float[,] StackRows(IReadOnlyList<float[,]> parts)
+    {
+        if (parts.Count == 0) throw new ArgumentException("StackRows needs at least one matrix.");
+        int columns = parts[0].GetLength(1);
+        var result = new float[parts.Sum(p => p.GetLength(0)), columns];
+        int row = 0;
+        foreach (var part in parts)
+        {
+            if (part.GetLength(1) != columns)
+                throw new ArgumentException($"StackRows: a part has {part.GetLength(1)} columns; expected {columns}.");
+            part.AsSpan().CopyTo(result.AsSpan()[(row * columns)..]);
+            row += part.GetLength(0);
+        }
+        return result;
+    }
 }

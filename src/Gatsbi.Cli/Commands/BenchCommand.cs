@@ -23,6 +23,7 @@ internal static class BenchCommand
         var observations = new Option<string>("--observations") { Description = "Observation numbers: a list (1,2,5) or a range (1-10)", DefaultValueFactory = _ => "1-10" };
         var seeds = new Option<string>("--seeds") { Description = "Root seeds, comma-separated (one training run per seed)", DefaultValueFactory = _ => "1" };
         var epochs = new Option<int?>("--epochs") { Description = "Override the preset's epoch count" };
+        var ensemble = Presets.EnsembleOption();
         var threads = new Option<int?>("--threads") { Description = "TorchSharp threads for training (default: chosen by network size)" };
         var references = ReferenceOptions.Folder();
         var output = new Option<string>("--out") { Description = "Output folder: results.csv, summary.md, plots/", Required = true };
@@ -30,14 +31,14 @@ internal static class BenchCommand
         var samples = new Option<int>("--posterior-samples") { Description = "Posterior samples per cell, scored against as many reference samples", DefaultValueFactory = _ => BenchmarkTask.ReferenceSampleCount };
         var command = new Command("bench", "Benchmark methods on tasks × budgets × observations: C2ST and MMD per cell, summary beside the published numbers, plots. Resumes a stopped run.")
         {
-            tasks, methods, preset, budgets, observations, seeds, epochs, threads, references, output, noPairPlots, samples,
+            tasks, methods, preset, budgets, observations, seeds, epochs, threads, ensemble, references, output, noPairPlots, samples,
         };
         command.SetAction(parse => CommandRunner.Run(cancel =>
         {
             var taskNames = SplitList(parse.GetValue(tasks)!);
             foreach (var name in taskNames) TaskRegistry.Get(name); // unknown names fail before any work
             string presetName = parse.GetValue(preset)!;
-            var options = Presets.WithOverrides(Presets.Get(presetName), parse.GetValue(epochs), parse.GetValue(threads));
+            var options = Presets.WithOverrides(Presets.Get(presetName), parse.GetValue(epochs), parse.GetValue(threads), parse.GetValue(ensemble));
             var methodList = SplitList(parse.GetValue(methods)!).Select(m => m.ToLowerInvariant() switch
             {
                 "gatsbi" => (IInferenceMethod)new GatsbiMethod(presetName.ToLowerInvariant(), options),

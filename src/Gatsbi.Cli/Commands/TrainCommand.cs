@@ -23,17 +23,18 @@ internal static class TrainCommand
         var preset = new Option<string>("--preset") { Description = "fast (tuned for CPUs) or paper (the published configuration)", DefaultValueFactory = _ => "fast" };
         var seed = new Option<ulong>("--seed") { Description = "Root seed of the whole run", DefaultValueFactory = _ => 1 };
         var epochs = new Option<int?>("--epochs") { Description = "Override the preset's epoch count" };
+        var ensemble = Presets.EnsembleOption();
         var threads = new Option<int?>("--threads") { Description = "TorchSharp threads (default: chosen by network size)" };
         var output = new Option<string>("--out") { Description = "Output folder", Required = true };
         var command = new Command("train", "Train a GATSBI posterior and save it as one model file.")
         {
-            task, thetaFile, xFile, low, high, simulations, preset, seed, epochs, threads, output,
+            task, thetaFile, xFile, low, high, simulations, preset, seed, epochs, threads, ensemble, output,
         };
         command.SetAction(parse => CommandRunner.Run(cancel =>
         {
             ulong root = parse.GetValue(seed);
             string presetName = parse.GetValue(preset)!;
-            var options = Presets.WithOverrides(Presets.Get(presetName), parse.GetValue(epochs), parse.GetValue(threads));
+            var options = Presets.WithOverrides(Presets.Get(presetName), parse.GetValue(epochs), parse.GetValue(threads), parse.GetValue(ensemble));
             var (data, support, parameterNames, dataNames, source) = LoadData(parse, task, thetaFile, xFile, low, high, simulations, root);
 
             var result = Steps.Train(data, support, options, root, cancel);
@@ -42,6 +43,7 @@ internal static class TrainCommand
             {
                 ["source"] = source, ["preset"] = presetName, ["simulations"] = data.Count.ToString(), ["seed"] = root.ToString(),
                 ["epochs"] = result.Epochs.ToString(), ["stop_reason"] = result.StopReason.ToString(), ["threads"] = result.Threads.ToString(),
+                ["ensemble"] = posterior.Members.Count.ToString(),
             });
             Steps.WriteTrainingOutputs(parse.GetValue(output)!, result, posterior, info);
             return 0;

@@ -6,7 +6,8 @@ namespace Gatsbi.Nn;
 /// <summary>
 /// The conditional generator G(x, z) of GATSBI: for a fixed x its outputs are samples of the
 /// approximate posterior q(θ | x). Inputs and outputs pass through <see cref="Standardization"/> buffers
-/// (identity unless fitted), so the trained module maps raw x to raw θ.
+/// (identity unless fitted), and through a <see cref="SupportTransform"/> when the spec asks for one, so the
+/// trained module maps raw x to raw θ.
 /// </summary>
 public sealed class ConditionalGenerator : nn.Module<Tensor, Tensor>
 {
@@ -14,6 +15,7 @@ public sealed class ConditionalGenerator : nn.Module<Tensor, Tensor>
     private readonly AddNoise noise;
     private readonly Standardization x_norm;
     private readonly Standardization theta_norm;
+    private readonly SupportTransform? support_transform;
     private readonly double _slope;
     private readonly bool _leakyOutput;
     private readonly int _noiseAfter;
@@ -32,6 +34,7 @@ public sealed class ConditionalGenerator : nn.Module<Tensor, Tensor>
         noise = new AddNoise(spec.HiddenUnits[spec.NoiseAfterLayer - 1], spec.LatentDimension ?? parameterDimension, spec.Heteroscedastic);
         x_norm = new Standardization(dataDimension);
         theta_norm = new Standardization(parameterDimension);
+        if (spec.MapsToSupport) support_transform = new SupportTransform(parameterDimension);
         _slope = spec.LeakySlope;
         _leakyOutput = spec.LeakyOutput;
         _noiseAfter = spec.NoiseAfterLayer;
@@ -48,10 +51,24 @@ public sealed class ConditionalGenerator : nn.Module<Tensor, Tensor>
     public Standardization XNorm => x_norm;
     public Standardization ThetaNorm => theta_norm;
 
+    /// <summary>The map from the network's unbounded output to the support; null when the spec has none.</summary>
+    public SupportTransform? SupportTransform => support_transform;
+
     public override Tensor forward(Tensor x) => Forward(x, null);
 
     /// <summary>θ = G(x, z); a fresh latent per row is drawn when <paramref name="z"/> is null.</summary>
     public Tensor Forward(Tensor x, Tensor? z)
+    {
+        if (support_transform is null) return ForwardUnbounded(x, z);
+        using var scope = NewDisposeScope();
+        return support_transform.forward(ForwardUnbounded(x, z)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The network's own output: θ itself, or with a <see cref="SupportTransform"/> the unbounded u that it
+    /// maps to θ. Training works in this space.
+    /// </summary>
+    public Tensor ForwardUnbounded(Tensor x, Tensor? z)
     {
         using var scope = NewDisposeScope();
         var h = x_norm.forward(x);

@@ -14,6 +14,7 @@ public sealed class Discriminator : nn.Module<Tensor, Tensor, Tensor>
     private readonly Standardization x_norm;
     private readonly Standardization theta_norm;
     private readonly double _slope;
+    private readonly double _gain;
 
     public Discriminator(int parameterDimension, int dataDimension, DiscriminatorSpec spec) : base(nameof(Discriminator))
     {
@@ -31,6 +32,7 @@ public sealed class Discriminator : nn.Module<Tensor, Tensor, Tensor>
         x_norm = new Standardization(dataDimension);
         theta_norm = new Standardization(parameterDimension);
         _slope = spec.LeakySlope;
+        _gain = spec.InputGain;
         RegisterComponents();
     }
 
@@ -43,6 +45,7 @@ public sealed class Discriminator : nn.Module<Tensor, Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var h = cat([theta_norm.forward(theta), x_norm.forward(x)], 1);
+        if (_gain != 1) h = h.mul_(TorchScalars.Of(_gain));
         for (int i = 0; i < _linears.Length; i++)
         {
             h = _linears[i].forward(h);

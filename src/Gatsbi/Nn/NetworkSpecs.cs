@@ -5,6 +5,8 @@ namespace Gatsbi.Nn;
 /// linear layer followed by LeakyReLU(<paramref name="LeakySlope"/>), and an <see cref="AddNoise"/> layer
 /// right after linear layer number <paramref name="NoiseAfterLayer"/> (1-based, before its activation).
 /// <paramref name="LeakyOutput"/> keeps the published quirk of a LeakyReLU on the output layer too.
+/// With <paramref name="MapsToSupport"/> the network's output is an unbounded u that a
+/// <see cref="SupportTransform"/> maps into the prior's support.
 /// </summary>
 public sealed record GeneratorSpec(
     int[] HiddenUnits,
@@ -12,7 +14,8 @@ public sealed record GeneratorSpec(
     int? LatentDimension,
     bool LeakyOutput,
     double LeakySlope = 0.1,
-    bool Heteroscedastic = true)
+    bool Heteroscedastic = true,
+    bool MapsToSupport = false)
 {
     public void Validate()
     {
@@ -27,9 +30,12 @@ public sealed record GeneratorSpec(
 /// <summary>
 /// Shape of a GATSBI discriminator: an MLP on [θ, x] (θ first) with hidden widths
 /// <paramref name="HiddenUnits"/>, LeakyReLU(<paramref name="LeakySlope"/>) and one output logit; every
-/// linear layer spectrally normalised when <paramref name="SpectralNorm"/> is set.
+/// linear layer spectrally normalised when <paramref name="SpectralNorm"/> is set. The inputs are multiplied
+/// by <paramref name="InputGain"/> first: a spectrally normalised network is 1-Lipschitz, so on standardised
+/// inputs it can only tell apart differences of the order of the prior's spread, and a posterior much
+/// narrower than the prior needs a larger gain for the discriminator to resolve its width.
 /// </summary>
-public sealed record DiscriminatorSpec(int[] HiddenUnits, bool SpectralNorm = true, double LeakySlope = 0.1)
+public sealed record DiscriminatorSpec(int[] HiddenUnits, bool SpectralNorm = true, double LeakySlope = 0.1, double InputGain = 1)
 {
     public void Validate()
     {

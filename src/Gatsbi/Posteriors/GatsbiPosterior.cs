@@ -11,21 +11,36 @@ namespace Gatsbi.Posteriors;
 /// The posterior of a trained GATSBI generator: θ = G(x_o, z) with z ~ N(0, I). Samples outside the prior
 /// support are rejected and redrawn, as the reference implementation does: each pass redraws exactly the
 /// shortfall, and drawing stops once <see cref="MaxDrawFactor"/> × the requested count proposals were made.
+/// An ensemble of generators trained independently is the equal-weight mixture of their posteriors: each
+/// member draws an equal share of the samples (the first members one more when the count does not divide).
 /// </summary>
 public sealed class GatsbiPosterior : IPosterior, IDisposable
 {
     /// <summary>Rows pushed through the generator at once; bounds memory for large requests.</summary>
     private const int ChunkRows = 65_536;
 
-    public GatsbiPosterior(ConditionalGenerator generator, Support? support)
+    public GatsbiPosterior(ConditionalGenerator generator, Support? support) : this([generator], support)
     {
-        if (support is not null && support.Dimension != generator.ParameterDimension)
-            throw new ArgumentException($"Support has dimension {support.Dimension}; the generator outputs {generator.ParameterDimension} parameters.");
-        Generator = generator;
+    }
+
+    public GatsbiPosterior(IReadOnlyList<ConditionalGenerator> members, Support? support)
+    {
+        if (members.Count == 0) throw new ArgumentException("A GATSBI posterior needs at least one generator.");
+        var first = members[0];
+        foreach (var m in members)
+            if (m.ParameterDimension != first.ParameterDimension || m.DataDimension != first.DataDimension)
+                throw new ArgumentException($"Ensemble members must share their dimensions; got x {m.DataDimension} → θ {m.ParameterDimension} beside x {first.DataDimension} → θ {first.ParameterDimension}.");
+        if (support is not null && support.Dimension != first.ParameterDimension)
+            throw new ArgumentException($"Support has dimension {support.Dimension}; the generator outputs {first.ParameterDimension} parameters.");
+        Members = [.. members];
         Support = support;
     }
 
-    public ConditionalGenerator Generator { get; }
+    /// <summary>The generators of the mixture; one unless the posterior is an ensemble.</summary>
+    public IReadOnlyList<ConditionalGenerator> Members { get; }
+
+    /// <summary>The first (for a single model, the only) generator.</summary>
+    public ConditionalGenerator Generator => Members[0];
     public Support? Support { get; }
     public int ParameterDimension => Generator.ParameterDimension;
     public int DataDimension => Generator.DataDimension;
@@ -43,41 +58,59 @@ public sealed class GatsbiPosterior : IPosterior, IDisposable
         ArgumentOutOfRangeException.ThrowIfNegative(count);
 
         var accepted = new List<float[]>(count);
-        long drawn = 0, cap = (long)MaxDrawFactor * count;
+        long drawn = 0;
         var x = observation.ToArray();
-        using var generator = new torch.Generator(Seeds.Derive(seed, Seeds.Streams.Sampling));
-        bool wasTraining = Generator.training;
-        Generator.eval();
+        for (int m = 0; m < Members.Count; m++)
+        {
+            int share = count / Members.Count + (m < count % Members.Count ? 1 : 0);
+            // Member 0 uses the stream a single generator uses, so a one-member ensemble samples identically.
+            ulong stream = m == 0 ? Seeds.Derive(seed, Seeds.Streams.Sampling) : Seeds.Derive(Seeds.Derive(seed, Seeds.Streams.Sampling), (ulong)m);
+            drawn += SampleMember(Members[m], x, share, stream, accepted);
+        }
+        return new PosteriorSamples(Matrices.FromRows(accepted, ParameterDimension), count, drawn, drawn - accepted.Count);
+    }
+
+    /// <summary>Adds up to <paramref name="count"/> accepted samples of one generator; returns the proposals made.</summary>
+    private long SampleMember(ConditionalGenerator member, float[] x, int count, ulong stream, List<float[]> accepted)
+    {
+        long drawn = 0, cap = (long)MaxDrawFactor * count;
+        int target = accepted.Count + count;
+        using var generator = new torch.Generator(stream);
+        bool wasTraining = member.training;
+        member.eval();
         try
         {
-            while (accepted.Count < count && drawn < cap)
+            while (accepted.Count < target && drawn < cap)
             {
-                int need = (int)Math.Min(count - accepted.Count, ChunkRows);
+                int need = (int)Math.Min(target - accepted.Count, ChunkRows);
                 drawn += need;
-                foreach (var row in Propose(x, need, generator))
+                foreach (var row in Propose(member, x, need, generator))
                     if (Support is null || Support.Contains(row)) accepted.Add(row);
             }
         }
         finally
         {
-            Generator.train(wasTraining);
+            member.train(wasTraining);
         }
-        return new PosteriorSamples(Matrices.FromRows(accepted, ParameterDimension), count, drawn, drawn - accepted.Count);
+        return drawn;
     }
 
-    private IEnumerable<float[]> Propose(float[] observation, int rows, torch.Generator generator)
+    private IEnumerable<float[]> Propose(ConditionalGenerator member, float[] observation, int rows, torch.Generator generator)
     {
         float[] flat;
         using (var scope = NewDisposeScope())
         using (no_grad())
         {
             var xs = tensor(observation).unsqueeze(0).expand(rows, observation.Length);
-            var z = randn([rows, Generator.LatentDimension], generator: generator);
-            flat = Generator.Forward(xs, z).contiguous().data<float>().ToArray();
+            var z = randn([rows, member.LatentDimension], generator: generator);
+            flat = member.Forward(xs, z).contiguous().data<float>().ToArray();
         }
         int d = ParameterDimension;
         for (int i = 0; i < rows; i++) yield return flat.AsSpan(i * d, d).ToArray();
     }
 
-    public void Dispose() => Generator.Dispose();
+    public void Dispose()
+    {
+        foreach (var m in Members) m.Dispose();
+    }
 }

@@ -17,6 +17,8 @@ public static class Seeds
         public const ulong Sampling = 5;
         public const ulong Metric = 6;
         public const ulong Diagnostics = 7;
+        public const ulong HoldOutScore = 8;
+        public const ulong Ensemble = 9;
     }
 
     public static ulong SplitMix64(ref ulong state)

@@ -18,14 +18,16 @@ public sealed record LoadedPosterior(GatsbiPosterior Posterior, ModelInfo Info, 
 
 /// <summary>
 /// One-file storage of a trained GATSBI posterior. Layout: the 8-byte magic "GATSBI.M", the format
-/// version (int32), a UTF-8 JSON header (length-prefixed) with dimensions, network shape, prior support
-/// and <see cref="ModelInfo"/>, the generator's TorchSharp state (length-prefixed), and a SHA-256 of
-/// everything before it. Every way a file can be wrong is reported as an <see cref="InvalidDataException"/>
+/// version (int32), a UTF-8 JSON header (length-prefixed) with dimensions, network shape, member count,
+/// prior support and <see cref="ModelInfo"/>, the weights (length-prefixed), and a SHA-256 of everything
+/// before it. Version 2 stores the weights as one length-prefixed TorchSharp state per ensemble member;
+/// version 1 (one generator, its state alone) is still read. Every way a file can be wrong is reported as an <see cref="InvalidDataException"/>
 /// naming the file and the problem, before any of it reaches TorchSharp.
 /// </summary>
 public static class PosteriorFile
 {
-    public const int FormatVersion = 1;
+    public const int FormatVersion = 2;
+    private const int FirstReadableVersion = 1;
     private static readonly byte[] Magic = "GATSBI.M"u8.ToArray();
     // Named literals, because support bounds may be infinite (a positive parameter has support (0, ∞)).
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
@@ -39,7 +41,8 @@ public static class PosteriorFile
         float[]? SupportHigh,
         string[] ParameterNames,
         string[] DataNames,
-        Dictionary<string, string> Training);
+        Dictionary<string, string> Training,
+        int Members = 1);
 
     public static void Save(string path, GatsbiPosterior posterior, ModelInfo info)
     {
@@ -48,12 +51,17 @@ public static class PosteriorFile
             throw new ArgumentException($"ModelInfo names {info.ParameterNames.Length} parameters and {info.DataNames.Length} data columns; the posterior has {g.ParameterDimension} and {g.DataDimension}.");
         var header = new Header("gatsbi-posterior", g.ParameterDimension, g.DataDimension, g.Spec,
             posterior.Support?.Low, posterior.Support?.High, info.ParameterNames, info.DataNames,
-            new Dictionary<string, string>(info.Training));
+            new Dictionary<string, string>(info.Training), posterior.Members.Count);
         byte[] headerBytes = JsonSerializer.SerializeToUtf8Bytes(header, Json);
         byte[] weights;
         using (var buffer = new MemoryStream())
         {
-            using (var writer = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true)) g.save(writer);
+            foreach (var member in posterior.Members)
+            {
+                byte[] state = State(member);
+                WriteInt64(buffer, state.Length);
+                buffer.Write(state);
+            }
             weights = buffer.ToArray();
         }
 
@@ -89,8 +97,8 @@ public static class PosteriorFile
         if (bytes.Length < minimum)
             throw new InvalidDataException(Fail($"the file is truncated: {bytes.Length} bytes, less than the {minimum} of an empty model."));
         int version = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(Magic.Length));
-        if (version != FormatVersion)
-            throw new InvalidDataException(Fail($"model format version {version}; this version of Gatsbi.NET reads version {FormatVersion}."));
+        if (version is < FirstReadableVersion or > FormatVersion)
+            throw new InvalidDataException(Fail($"model format version {version}; this version of Gatsbi.NET reads versions {FirstReadableVersion} to {FormatVersion}."));
         int headerLength = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(Magic.Length + 4));
         long headerStart = Magic.Length + 8;
         if (headerLength < 0 || headerStart + headerLength + 8 + 32 > bytes.Length)
@@ -119,20 +127,54 @@ public static class PosteriorFile
         var support = ValidateHeader(header, Fail);
 
         TorchRuntime.EnsureLoaded();
-        var generator = new ConditionalGenerator(header.DataDimension, header.ParameterDimension, header.Generator);
+        var states = version == 1
+            ? [(weightsStart, weightsLength)]
+            : SplitStates(bytes, weightsStart, weightsLength, header.Members, Fail);
+        var members = new List<ConditionalGenerator>();
         try
         {
-            using var reader = new BinaryReader(new MemoryStream(bytes, (int)weightsStart, (int)weightsLength, writable: false));
-            generator.load(reader, strict: true);
-            generator.DetachFromDisposeScopes();
+            foreach (var (start, length) in states)
+            {
+                var generator = new ConditionalGenerator(header.DataDimension, header.ParameterDimension, header.Generator);
+                members.Add(generator);
+                using var reader = new BinaryReader(new MemoryStream(bytes, (int)start, (int)length, writable: false));
+                generator.load(reader, strict: true);
+                generator.DetachFromDisposeScopes();
+            }
         }
         catch (Exception e)
         {
-            generator.Dispose();
+            foreach (var m in members) m.Dispose();
             throw new InvalidDataException(Fail($"the stored weights do not fit the network described in its header ({e.Message})."), e);
         }
         var info = new ModelInfo(header.ParameterNames, header.DataNames, header.Training);
-        return new LoadedPosterior(new GatsbiPosterior(generator, support), info, version);
+        return new LoadedPosterior(new GatsbiPosterior(members, support), info, version);
+    }
+
+    private static byte[] State(ConditionalGenerator generator)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true)) generator.save(writer);
+        return buffer.ToArray();
+    }
+
+    /// <summary>The (start, length) of each member's state in a version-2 weights block, checked against the header's member count.</summary>
+    private static List<(long Start, long Length)> SplitStates(byte[] bytes, long start, long length, int members, Func<string, string> fail)
+    {
+        var states = new List<(long, long)>();
+        long at = start, end = start + length;
+        while (at < end)
+        {
+            if (end - at < 8) throw new InvalidDataException(fail($"the weights block ends inside the length of member {states.Count + 1}."));
+            long size = BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan((int)at));
+            if (size < 0 || at + 8 + size > end)
+                throw new InvalidDataException(fail($"member {states.Count + 1} claims {size} bytes of weights, more than the block holds."));
+            states.Add((at + 8, size));
+            at += 8 + size;
+        }
+        if (states.Count != members)
+            throw new InvalidDataException(fail($"the header names {members} ensemble member(s) but the file holds weights for {states.Count}."));
+        return states;
     }
 
     /// <summary>Checks every header field before a network is built from it; returns the support, if any.</summary>
@@ -147,6 +189,8 @@ public static class PosteriorFile
             throw new InvalidDataException(fail("the header's column names do not match its dimensions."));
         if (header.Generator?.HiddenUnits is null)
             throw new InvalidDataException(fail("the header does not describe the generator network."));
+        if (header.Members < 1)
+            throw new InvalidDataException(fail($"the header gives {header.Members} ensemble members; a model has at least 1."));
         try
         {
             header.Generator.Validate();

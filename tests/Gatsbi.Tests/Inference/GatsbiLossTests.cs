@@ -52,6 +52,18 @@ public sealed class GatsbiLossTests : TorchTest
         using (var t = GatsbiLoss.Generator(GatsbiLossKind.KlDiv, fakeT)) Assert.Equal(klG, Value(t), 5);
         using (var t = GatsbiLoss.Discriminator(GatsbiLossKind.Wasserstein, realT, fakeT)) Assert.Equal(wassersteinD, Value(t), 5);
         using (var t = GatsbiLoss.Generator(GatsbiLossKind.Wasserstein, fakeT)) Assert.Equal(wassersteinG, Value(t), 5);
+
+        // The logit-based losses.
+        double hingeD = real.Average(r => Math.Max(0, 1 - r)) + fake.Average(f => Math.Max(0, 1 + f));
+        double leastSquaresD = 0.5 * real.Average(r => (r - 1) * (r - 1)) + 0.5 * fake.Average(f => f * f);
+        double leastSquaresG = 0.5 * fake.Average(f => (f - 1) * (f - 1));
+        double criticD = fake.Average() - real.Average();
+        using (var t = GatsbiLoss.Discriminator(GatsbiLossKind.Hinge, realT, fakeT)) Assert.Equal(hingeD, Value(t), 5);
+        using (var t = GatsbiLoss.Generator(GatsbiLossKind.Hinge, fakeT)) Assert.Equal(-fake.Average(), Value(t), 5);
+        using (var t = GatsbiLoss.Discriminator(GatsbiLossKind.LeastSquares, realT, fakeT)) Assert.Equal(leastSquaresD, Value(t), 5);
+        using (var t = GatsbiLoss.Generator(GatsbiLossKind.LeastSquares, fakeT)) Assert.Equal(leastSquaresG, Value(t), 5);
+        using (var t = GatsbiLoss.Discriminator(GatsbiLossKind.WassersteinGp, realT, fakeT)) Assert.Equal(criticD, Value(t), 5);
+        using (var t = GatsbiLoss.Generator(GatsbiLossKind.WassersteinGp, fakeT)) Assert.Equal(-fake.Average(), Value(t), 5);
     }
 
     [Fact]
@@ -79,7 +91,7 @@ public sealed class GatsbiLossTests : TorchTest
     public void Generator_loss_gradients_point_the_documented_way()
     {
         // Minimising L_G must push D(fake) up for every kind but Wasserstein (which pushes d_fake down).
-        foreach (var kind in new[] { GatsbiLossKind.CrossEntropy, GatsbiLossKind.NonSaturating, GatsbiLossKind.KlDiv, GatsbiLossKind.Wasserstein })
+        foreach (var kind in Enum.GetValues<GatsbiLossKind>())
         {
             using var logits = zeros(3, 1).requires_grad_(true);
             using var loss = GatsbiLoss.Generator(kind, logits);

@@ -33,6 +33,7 @@ public sealed class TrainingMemoryTests(ITestOutputHelper output) : TorchTest
         LogEvery = 10,
         UseStoppingRules = stoppingRules,
         StopThreshold = 0, // the "cannot separate" rule never fires, so every run uses all its epochs
+        EnsembleSize = 1,
         Threads = 1,
     };
 

@@ -71,6 +71,93 @@ public sealed class PosteriorFileTests : TorchTest, IDisposable
         Assert.Equal(new[] { "model.gatsbi" }, _temp.Files());
     }
 
+    /// <summary>A three-member ensemble of differently initialised generators sharing one support.</summary>
+    private static GatsbiPosterior NewEnsemble()
+    {
+        var members = new List<ConditionalGenerator>();
+        for (int m = 0; m < 3; m++)
+        {
+            manual_seed(30 + m);
+            members.Add(new ConditionalGenerator(3, 2, Spec));
+        }
+        return new GatsbiPosterior(members, new Support([-1e6f, -1e6f], [1e6f, 1e6f]));
+    }
+
+    [Fact]
+    public void An_ensemble_round_trips_with_every_member()
+    {
+        var path = _temp.File("ensemble.gatsbi");
+        using var original = NewEnsemble();
+        PosteriorFile.Save(path, original, Info);
+        var loaded = PosteriorFile.Load(path);
+        using var posterior = loaded.Posterior;
+        Assert.Equal(3, posterior.Members.Count);
+        Assert.Equal(original.Sample(Observation, 301, seed: 4).Samples, posterior.Sample(Observation, 301, seed: 4).Samples);
+    }
+
+    [Fact]
+    public void A_generator_that_maps_to_the_support_round_trips_with_its_bounds()
+    {
+        manual_seed(5);
+        var g = new ConditionalGenerator(3, 2, Spec with { MapsToSupport = true });
+        var support = new Support([-1f, 0f], [1f, float.PositiveInfinity]);
+        g.SupportTransform!.Fit(support);
+        using var original = new GatsbiPosterior(g, support);
+        var path = _temp.File("bounded.gatsbi");
+        PosteriorFile.Save(path, original, Info);
+        var loaded = PosteriorFile.Load(path);
+        using var posterior = loaded.Posterior;
+        Assert.True(posterior.Generator.Spec.MapsToSupport);
+        var expected = original.Sample(Observation, 300, seed: 6);
+        Assert.Equal(0, expected.Rejected);
+        Assert.Equal(expected.Samples, posterior.Sample(Observation, 300, seed: 6).Samples);
+    }
+
+    [Fact]
+    public void A_version_1_file_with_one_generator_still_loads()
+    {
+        // Version 1: the same layout, but the weights block is the generator's state with no member framing.
+        using var original = NewPosterior();
+        byte[] state;
+        using (var buffer = new MemoryStream())
+        {
+            using (var writer = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true)) original.Generator.save(writer);
+            state = buffer.ToArray();
+        }
+        string header = $$$"""{"Kind":"gatsbi-posterior","ParameterDimension":2,"DataDimension":3,"Generator":{"HiddenUnits":[16,8],"NoiseAfterLayer":2,"LatentDimension":3,"LeakyOutput":true,"LeakySlope":0.2,"Heteroscedastic":true},"SupportLow":[{{{original.Support!.Low[0].ToString("R", System.Globalization.CultureInfo.InvariantCulture)}}},-1000000],"SupportHigh":[1000000,1000000],"ParameterNames":["alpha","beta"],"DataNames":["x1","x2","x3"],"Training":{}}""";
+        var path = _temp.File("v1.gatsbi");
+        File.WriteAllBytes(path, Framed(1, Encoding.UTF8.GetBytes(header), state));
+        var loaded = PosteriorFile.Load(path);
+        using var posterior = loaded.Posterior;
+        Assert.Equal(1, loaded.FormatVersion);
+        Assert.Single(posterior.Members);
+        Assert.Equal(original.Sample(Observation, 200, seed: 8).Samples, posterior.Sample(Observation, 200, seed: 8).Samples);
+    }
+
+    [Fact]
+    public void A_member_count_that_disagrees_with_the_weights_is_reported()
+    {
+        var bytes = WithHeader(File.ReadAllBytes(SaveOne()), h => h.Replace("\"Members\": 1", "\"Members\": 2"));
+        var path = _temp.File("members.gatsbi");
+        var e = LoadFails(path, bytes);
+        Assert.Contains(path, e.Message);
+        Assert.Contains("2 ensemble member(s) but the file holds weights for 1", e.Message);
+    }
+
+    /// <summary>Signature, version, length-prefixed header and weights, and the checksum.</summary>
+    private static byte[] Framed(int version, byte[] header, byte[] weights)
+    {
+        using var body = new MemoryStream();
+        body.Write("GATSBI.M"u8);
+        body.Write(BitConverter.GetBytes(version));
+        body.Write(BitConverter.GetBytes(header.Length));
+        body.Write(header);
+        body.Write(BitConverter.GetBytes((long)weights.Length));
+        body.Write(weights);
+        byte[] content = body.ToArray();
+        return [.. content, .. SHA256.HashData(content)];
+    }
+
     [Fact]
     public void A_posterior_without_support_round_trips_without_one()
     {
@@ -185,7 +272,7 @@ public sealed class PosteriorFileTests : TorchTest, IDisposable
         var e = LoadFails(path, bytes);
         Assert.Contains(path, e.Message);
         Assert.Contains($"version {PosteriorFile.FormatVersion + 1}", e.Message);
-        Assert.Contains($"reads version {PosteriorFile.FormatVersion}", e.Message);
+        Assert.Contains($"reads versions 1 to {PosteriorFile.FormatVersion}", e.Message);
     }
 
     [Fact]

@@ -18,6 +18,19 @@ public enum GatsbiLossKind
 
     /// <summary>The published Wasserstein form on the sigmoid output: D minimises d_real − d_fake, G minimises d_fake.</summary>
     Wasserstein,
+
+    /// <summary>Hinge loss on logits (Lim and Ye 2017, as in SN-GAN and BigGAN): D minimises relu(1 − r) + relu(1 + f), G minimises −f.</summary>
+    Hinge,
+
+    /// <summary>Least squares on logits (LSGAN, Mao et al. 2017): D regresses real to 1 and fake to 0, G regresses fake to 1.</summary>
+    LeastSquares,
+
+    /// <summary>
+    /// Wasserstein critic on logits with a gradient penalty (WGAN-GP, Gulrajani et al. 2017): D minimises
+    /// f − r + λ (‖∇_θ D(θ̂, x)‖ − 1)² at random interpolates θ̂ of real and fake θ for the same x, G minimises −f.
+    /// The penalty is added by the trainer (it needs the network); use it without spectral normalisation.
+    /// </summary>
+    WassersteinGp,
 }
 
 /// <summary>
@@ -32,11 +45,15 @@ public static class GatsbiLoss
     public static Tensor Discriminator(GatsbiLossKind kind, Tensor realLogits, Tensor fakeLogits)
     {
         using var scope = NewDisposeScope();
+        // Only the cross-entropy family and the published Wasserstein form read σ(logit); the others work on logits.
         var dReal = sigmoid(realLogits);
         var dFake = sigmoid(fakeLogits);
         Tensor loss = kind switch
         {
             GatsbiLossKind.Wasserstein => dReal.mean().Minus(dFake.mean()),
+            GatsbiLossKind.Hinge => realLogits.neg().PlusInPlace(1.0).relu_().mean().Plus(fakeLogits.Plus(1.0).relu_().mean()),
+            GatsbiLossKind.LeastSquares => realLogits.Plus(-1.0).square().mean().Plus(fakeLogits.square().mean()).mul_(TorchScalars.Of(0.5)),
+            GatsbiLossKind.WassersteinGp => fakeLogits.mean().Minus(realLogits.mean()),
             _ => LogOf(dReal).mean().neg().Minus(LogOneMinus(dFake).mean()),
         };
         return loss.MoveToOuterDisposeScope();
@@ -53,6 +70,8 @@ public static class GatsbiLoss
             GatsbiLossKind.NonSaturating => LogOf(dFake).mean().neg(),
             GatsbiLossKind.KlDiv => LogOneMinus(dFake).Minus(LogOf(dFake)).mean(),
             GatsbiLossKind.Wasserstein => dFake.mean(),
+            GatsbiLossKind.Hinge or GatsbiLossKind.WassersteinGp => fakeLogits.mean().neg(),
+            GatsbiLossKind.LeastSquares => fakeLogits.Plus(-1.0).square().mean().mul_(TorchScalars.Of(0.5)),
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
         };
         return loss.MoveToOuterDisposeScope();

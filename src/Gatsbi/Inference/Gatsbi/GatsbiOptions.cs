@@ -62,6 +62,47 @@ public sealed record GatsbiOptions
     /// <summary>stop_thresh: stop once |mean(D(real)) − mean(D(fake))| on the hold-out set stays below it.</summary>
     public double StopThreshold { get; init; } = 0.001;
 
+    /// <summary>
+    /// Decay of an exponential moving average of the generator's weights, updated after every generator
+    /// step; the trained posterior uses the average. 0 turns it off (the published setting).
+    /// </summary>
+    public double GeneratorAverageDecay { get; init; }
+
+    /// <summary>
+    /// Weight λ of the energy score (a proper scoring rule, see <see cref="EnergyScore"/>) added to the
+    /// generator's adversarial loss, on standardised θ from two draws per training pair. 0 turns it off
+    /// (the published setting).
+    /// </summary>
+    public double EnergyScoreWeight { get; init; }
+
+    /// <summary>λ of the gradient penalty of <see cref="GatsbiLossKind.WassersteinGp"/>; unused by the other losses.</summary>
+    public double GradientPenaltyWeight { get; init; } = 10;
+
+    /// <summary>
+    /// Keep the generator weights with the lowest hold-out energy score seen at the logging epochs instead
+    /// of the last ones: early stopping on a signal of posterior quality, without ending the run.
+    /// </summary>
+    public bool KeepBestCheckpoint { get; init; }
+
+    /// <summary>
+    /// Generators trained independently (their own initialisation, shuffles and discriminator) on the same
+    /// simulations; the posterior is their equal-weight mixture. Training time grows in proportion.
+    /// </summary>
+    public int EnsembleSize { get; init; } = 1;
+
+    /// <summary>
+    /// Ensemble members trained at the same time; null picks processor count ÷ training threads. Results do
+    /// not depend on it: every member has its own random streams.
+    /// </summary>
+    public int? ParallelMembers { get; init; }
+
+    /// <summary>
+    /// Train in an unbounded space: θ is mapped through the inverse of a <see cref="SupportTransform"/> built
+    /// from the prior's support (logit for box bounds, log for one-sided ones) and the generator maps back.
+    /// Needs a support with at least one finite bound; otherwise it changes nothing.
+    /// </summary>
+    public bool TransformToUnbounded { get; init; }
+
     /// <summary>Standardise θ and x with the training set's column means and standard deviations inside both networks.</summary>
     public bool StandardizeInputs { get; init; }
 
@@ -91,19 +132,18 @@ public sealed record GatsbiOptions
     };
 
     /// <summary>
-    /// The tuned default for CPUs. Each departure from <see cref="Paper"/> was measured on two_moons
-    /// (docs/presets.md has the figures):
-    /// a 256-wide, 3-hidden-layer discriminator (126× fewer weights; spectral norm kept) makes an epoch
-    /// cheap enough to train for thousands of generator updates; the non-saturating generator loss gives
-    /// useful gradients while the discriminator is ahead; inputs are standardised; the generator has no
-    /// LeakyReLU on its output, which the published network needs to undo; cosine learning-rate decay
-    /// lets the adversarial game settle at the end; early stopping is off because the published rules
-    /// fire on hold-out noise of a well-matched pair of networks.
+    /// The tuned default for CPUs (docs/presets.md and docs/study.md have the measurements behind each
+    /// choice): a 256-wide, 3-hidden-layer spectrally normalised discriminator (126× fewer weights than
+    /// <see cref="Paper"/>) whose standardised inputs are scaled by 10, so that it can resolve posteriors far
+    /// narrower than the prior; the non-saturating generator loss; standardised inputs; no LeakyReLU on the
+    /// generator output; cosine learning-rate decay; 12,000 epochs without the published stopping rules
+    /// (they fire on hold-out noise of a well-matched pair of networks); and an ensemble of two generators,
+    /// trained side by side on a machine with two cores or more, whose mixture is the posterior.
     /// </summary>
     public static GatsbiOptions Fast() => new()
     {
         Generator = new GeneratorSpec([128, 128, 128], NoiseAfterLayer: 1, LatentDimension: null, LeakyOutput: false),
-        Discriminator = new DiscriminatorSpec([256, 256, 256], SpectralNorm: true),
+        Discriminator = new DiscriminatorSpec([256, 256, 256], SpectralNorm: true, InputGain: 10),
         Loss = GatsbiLossKind.NonSaturating,
         DiscriminatorSteps = 2,
         GeneratorSteps = 1,
@@ -114,7 +154,8 @@ public sealed record GatsbiOptions
         Schedule = LearningRateSchedule.Cosine,
         FinalLearningRateFraction = 0.05,
         MaxBatchSize = 256,
-        MaxEpochs = 6_000,
+        MaxEpochs = 12_000,
+        EnsembleSize = 2,
         LogEvery = 100,
         UseStoppingRules = false,
         StandardizeInputs = true,
@@ -136,6 +177,11 @@ public sealed record GatsbiOptions
         Require(FinalLearningRateFraction is > 0 and <= 1, nameof(FinalLearningRateFraction), "in (0, 1]", FinalLearningRateFraction);
         Require(Threads is null or >= 1, nameof(Threads), "at least 1", Threads ?? 0);
         Require(MaxTrainingTime is null || MaxTrainingTime > TimeSpan.Zero, nameof(MaxTrainingTime), "positive", MaxTrainingTime ?? TimeSpan.Zero);
+        Require(GeneratorAverageDecay is >= 0 and < 1, nameof(GeneratorAverageDecay), "in [0, 1)", GeneratorAverageDecay);
+        Require(EnergyScoreWeight >= 0 && double.IsFinite(EnergyScoreWeight), nameof(EnergyScoreWeight), "zero or positive", EnergyScoreWeight);
+        Require(GradientPenaltyWeight >= 0 && double.IsFinite(GradientPenaltyWeight), nameof(GradientPenaltyWeight), "zero or positive", GradientPenaltyWeight);
+        Require(ParallelMembers is null or >= 1, nameof(ParallelMembers), "at least 1", ParallelMembers ?? 0);
+        Require(EnsembleSize >= 1, nameof(EnsembleSize), "at least 1", EnsembleSize);
         Require(StopThreshold >= 0, nameof(StopThreshold), "zero or positive", StopThreshold);
     }
 

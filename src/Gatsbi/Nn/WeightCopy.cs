@@ -1,0 +1,61 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Gatsbi.Nn;
+
+/// <summary>
+/// A detached copy of a set of parameters: the exponential moving average of a generator's weights, or
+/// the best checkpoint seen so far. Every operation runs without autograd and in place.
+/// </summary>
+public sealed class WeightCopy : IDisposable
+{
+    private readonly Tensor[] _values;
+
+    public WeightCopy(IReadOnlyList<Parameter> parameters)
+    {
+        using var _ = no_grad();
+        // Detached from any enclosing dispose scope: the copy lives as long as this object.
+        _values = parameters.Select(p => p.detach().clone().DetachFromDisposeScope()).ToArray();
+    }
+
+    /// <summary>copy ← decay · copy + (1 − decay) · parameters.</summary>
+    public void Average(IReadOnlyList<Parameter> parameters, double decay)
+    {
+        using var _ = no_grad();
+        Scalar keep = TorchScalars.Of(decay), take = TorchScalars.Of(1 - decay);
+        for (int i = 0; i < _values.Length; i++) _values[i].mul_(keep).add_(parameters[i], take);
+    }
+
+    /// <summary>copy ← parameters.</summary>
+    public void CopyFrom(IReadOnlyList<Parameter> parameters)
+    {
+        using var _ = no_grad();
+        for (int i = 0; i < _values.Length; i++) _values[i].copy_(parameters[i]);
+    }
+
+    /// <summary>parameters ← copy.</summary>
+    public void CopyTo(IReadOnlyList<Parameter> parameters)
+    {
+        using var _ = no_grad();
+        for (int i = 0; i < _values.Length; i++) parameters[i].copy_(_values[i]);
+    }
+
+    /// <summary>Exchanges the copy with the parameters (to evaluate the averaged weights, then swap back).</summary>
+    public void Swap(IReadOnlyList<Parameter> parameters)
+    {
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        for (int i = 0; i < _values.Length; i++)
+        {
+            var held = _values[i].clone();
+            _values[i].copy_(parameters[i]);
+            parameters[i].copy_(held);
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var v in _values) v.Dispose();
+    }
+}
