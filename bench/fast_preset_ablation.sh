@@ -6,9 +6,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 dotnet build -c Release bench/Gatsbi.Bench >/dev/null
 obs=${1:-1,2,3}
+# The Fast preset as it stood for this ablation (before the design study of docs/study.md).
+base="dgain=1 epochs=6000 ensemble=1"
 run() {
   echo "== $*"
-  dotnet bench/Gatsbi.Bench/bin/Release/net10.0/Gatsbi.Bench.dll gatsbi-c2st observations="$obs" "$@" | grep -E "^trained|^mean"
+  dotnet bench/Gatsbi.Bench/bin/Release/net10.0/Gatsbi.Bench.dll gatsbi-c2st observations="$obs" $base "$@" | grep -E "^trained|^mean"
 }
 run                                  # the Fast preset itself
 run loss=CrossEntropy                # published saturating generator loss

@@ -14,8 +14,7 @@ namespace Gatsbi.Bench;
 /// Tasks without bundled references (sir, lotka_volterra) take references=DIR, a folder with sbibm's layout.
 /// For studies: label=NAME out=FILE.csv appends one row per observation (and skips a label already in the
 /// file, so an interrupted study resumes); samples=N scores N posterior samples against the first N
-/// reference samples; ensemble=K trains K generators with seeds seed, seed+1000, … and pools equal
-/// shares of their samples; c2st-threads=T bounds the classifier's threads.
+/// reference samples; c2st-threads=T bounds the classifier's threads.
 /// </summary>
 internal static class GatsbiAccuracy
 {
@@ -29,13 +28,11 @@ internal static class GatsbiAccuracy
         ulong seed = (ulong)s.Int("seed", 1);
         int[] observations = s.Ints("observations", "1");
         int samplesWanted = s.Int("samples", 0);
-        int ensemble = s.Int("ensemble", 1);
         string label = s.Get("label", "");
         string output = s.Get("out", "");
         var c2stOptions = new C2stOptions { Threads = s.Int("c2st-threads", Environment.ProcessorCount) };
         var options = s.Options();
         s.EnsureAllUsed();
-        if (ensemble < 1) throw new ArgumentException($"ensemble must be at least 1; got {ensemble}.");
         if (output.Length > 0 && label.Length == 0) throw new ArgumentException("out= needs label= to name the variant.");
         if (output.Length > 0 && AlreadyMeasured(output, label, task.Name, simulations, seed, observations))
         {
@@ -46,20 +43,15 @@ internal static class GatsbiAccuracy
         foreach (int k in observations)
             if (!task.HasReferencePosterior(k)) throw new MissingReferenceException(task, k);
 
-        Console.WriteLine($"{label} task={task.Name} simulations={simulations} seed={seed} ensemble={ensemble} options: epochs={options.MaxEpochs} dsteps={options.DiscriminatorSteps} gsteps={options.GeneratorSteps} " +
+        Console.WriteLine($"{label} task={task.Name} simulations={simulations} seed={seed} options: ensemble={options.EnsembleSize} epochs={options.MaxEpochs} dsteps={options.DiscriminatorSteps} gsteps={options.GeneratorSteps} " +
                           $"glr={options.GeneratorLearningRate} dlr={options.DiscriminatorLearningRate} batch={options.BatchSize(simulations)} loss={options.Loss} " +
                           $"G=[{string.Join(',', options.Generator.HiddenUnits)}] noise@{options.Generator.NoiseAfterLayer} latent={options.Generator.LatentDimension?.ToString() ?? "dθ"} " +
                           $"D=[{string.Join(',', options.Discriminator.HiddenUnits)}] sn={options.Discriminator.SpectralNorm} schedule={options.Schedule} standardize={options.StandardizeInputs} " +
                           $"ema={options.GeneratorAverageDecay} es={options.EnergyScoreWeight} best={options.KeepBestCheckpoint}");
         var data = new SimulationRunner().Run(task.Prior, task.Simulator, simulations, seed);
-        var members = new List<GatsbiResult>();
-        for (int m = 0; m < ensemble; m++)
-        {
-            var result = new GatsbiTrainer(options).Train(data, task.Prior.Support, seed + 1000UL * (ulong)m);
-            Console.WriteLine($"trained {result.Epochs} epochs in {result.Elapsed.TotalSeconds:F1} s ({result.EpochsPerSecond:F1} epochs/s, {result.Threads} threads), stop: {result.StopReason}, hold-out energy score {result.Log[^1].HoldOutEnergyScore:F4}");
-            members.Add(result);
-        }
-        double trainingSeconds = members.Sum(r => r.Elapsed.TotalSeconds);
+        var result = new GatsbiTrainer(options).Train(data, task.Prior.Support, seed);
+        double holdOutScore = result.MemberLogs.Average(log => log[^1].HoldOutEnergyScore);
+        Console.WriteLine($"trained {result.Epochs} epochs in {result.Elapsed.TotalSeconds:F1} s ({result.EpochsPerSecond:F1} epochs/s, {result.Threads} threads), stop: {result.StopReason}, hold-out energy score {holdOutScore:F4}");
 
         var scores = new List<double>();
         foreach (int k in observations)
@@ -67,32 +59,20 @@ internal static class GatsbiAccuracy
             var reference = task.ReferencePosterior(k);
             int n = samplesWanted > 0 ? Math.Min(samplesWanted, reference.GetLength(0)) : reference.GetLength(0);
             if (n < reference.GetLength(0)) reference = reference.SliceRows(0, n);
-            var samples = Pool(members, task.Observation(k), n, seed);
+            var samples = result.Posterior.Sample(task.Observation(k), n, seed).Samples;
             var clock = Stopwatch.StartNew();
             var c2st = C2st.Compute(reference, samples, c2stOptions);
             scores.Add(c2st.Accuracy);
             Console.WriteLine($"observation {k,2}: C2ST {c2st.Accuracy:F3}  (C2ST {clock.Elapsed.TotalSeconds:F1} s)");
             if (output.Length > 0)
-                Append(output, string.Join(',', label, task.Name, simulations, seed, ensemble, k, F(c2st.Accuracy), F(trainingSeconds),
-                    members[0].Epochs, F(members.Average(r => r.Log[^1].HoldOutEnergyScore))));
+                Append(output, string.Join(',', label, task.Name, simulations, seed, options.EnsembleSize, k, F(c2st.Accuracy), F(result.Elapsed.TotalSeconds),
+                    result.Epochs / options.EnsembleSize, F(holdOutScore)));
         }
         double mean = scores.Average();
         double se = scores.Count > 1 ? Math.Sqrt(scores.Sum(v => (v - mean) * (v - mean)) / (scores.Count - 1) / scores.Count) : double.NaN;
         Console.WriteLine($"mean C2ST over {scores.Count} observation(s): {mean:F3} ± {se:F3} (standard error)");
-        foreach (var r in members) r.Posterior.Dispose();
+        result.Posterior.Dispose();
         return 0;
-    }
-
-    /// <summary>Equal shares of <paramref name="count"/> samples from each member (the first members take the remainder).</summary>
-    private static float[,] Pool(List<GatsbiResult> members, float[] observation, int count, ulong seed)
-    {
-        var parts = new List<float[,]>();
-        for (int m = 0; m < members.Count; m++)
-        {
-            int share = count / members.Count + (m < count % members.Count ? 1 : 0);
-            parts.Add(members[m].Posterior.Sample(observation, share, seed + (ulong)m).Samples);
-        }
-        return Matrices.StackRows(parts);
     }
 
     /// <summary>Whether every requested observation of this variant is in the file (a partial run is redone).</summary>

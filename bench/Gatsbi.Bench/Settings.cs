@@ -67,6 +67,7 @@ internal sealed class Settings
             KeepBestCheckpoint = bool.Parse(Get("best", o.KeepBestCheckpoint.ToString())),
             TransformToUnbounded = bool.Parse(Get("unbounded", o.TransformToUnbounded.ToString())),
             HoldOut = Int("holdout", o.HoldOut),
+            EnsembleSize = Int("ensemble", o.EnsembleSize),
             BatchSizeFraction = Double("batchfraction", o.BatchSizeFraction),
             Threads = _values.ContainsKey("threads") ? Int("threads", 1) : o.Threads,
             Generator = g with

@@ -25,7 +25,7 @@ internal static class StudyTable
                 .ToDictionary(g => g.Key, g => g.GroupBy(r => r.Observation).ToDictionary(o => o.Key, o => o.Last()));
             byLabel.TryGetValue(baseline, out var reference);
             Console.WriteLine($"\n**{group.Key.Task}, {group.Key.Simulations:N0} simulations** (baseline `{baseline}`)\n");
-            Console.WriteLine("| variant | mean C2ST ± s.e. | Δ vs baseline ± s.e. (paired) | training time |");
+            Console.WriteLine("| variant | mean C2ST ± s.e. | Δ vs baseline ± s.e. (paired) | training s (shared CPU) |");
             Console.WriteLine("|---|---|---|---|");
             foreach (var (label, observations) in byLabel)
             {

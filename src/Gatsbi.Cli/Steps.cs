@@ -25,14 +25,16 @@ internal static class Steps
 
     public static GatsbiResult Train(SimulationSet simulations, Support? support, GatsbiOptions options, ulong seed, CancellationToken cancellation)
     {
-        using var bar = new ProgressBar("train", options.MaxEpochs);
+        using var bar = new ProgressBar("train", options.MaxEpochs * options.EnsembleSize);
         var progress = new Progress(bar);
         var result = new GatsbiTrainer(options).Train(simulations, support, seed, progress, cancellation);
         bar.Complete($"stopped: {result.StopReason}");
         if (result.DroppedSimulations > 0)
             Console.WriteLine($"Dropped {result.DroppedSimulations} simulations with NaN or infinite values before training.");
         string rate = result.EpochsPerSecond >= 1 ? $"{result.EpochsPerSecond:F1} epochs/s" : $"{1 / result.EpochsPerSecond:F1} s/epoch";
-        Console.WriteLine($"Trained {result.Epochs} epochs in {result.Elapsed.TotalSeconds:F1} s ({rate}, {result.Threads} thread(s)); stop reason: {result.StopReason}.");
+        int members = result.MemberLogs.Count;
+        string what = members == 1 ? $"{result.Epochs} epochs" : $"{members} generators × {result.Epochs / members} epochs";
+        Console.WriteLine($"Trained {what} in {result.Elapsed.TotalSeconds:F1} s ({rate}, {result.Threads} thread(s)); stop reason: {result.StopReason}.");
         return result;
     }
 
