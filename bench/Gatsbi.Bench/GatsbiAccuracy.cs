@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Gatsbi.Benchmarks;
+using Gatsbi.Benchmarks.Running;
 using Gatsbi.Inference.Gatsbi;
 using Gatsbi.Metrics;
 using Gatsbi.Simulation;
@@ -68,9 +69,8 @@ internal static class GatsbiAccuracy
                 Append(output, string.Join(',', label, task.Name, simulations, seed, options.EnsembleSize, k, F(c2st.Accuracy), F(result.Elapsed.TotalSeconds),
                     result.Epochs / options.EnsembleSize, F(holdOutScore)));
         }
-        double mean = scores.Average();
-        double se = scores.Count > 1 ? Math.Sqrt(scores.Sum(v => (v - mean) * (v - mean)) / (scores.Count - 1) / scores.Count) : double.NaN;
-        Console.WriteLine($"mean C2ST over {scores.Count} observation(s): {mean:F3} ± {se:F3} (standard error)");
+        var summary = CellSummary.Of(task.Name, "GATSBI", simulations, scores);
+        Console.WriteLine($"mean C2ST over {summary.Count} observation(s): {summary.Mean:F3} ± {summary.StandardError:F3} (standard error)");
         result.Posterior.Dispose();
         return 0;
     }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Gatsbi.Benchmarks.Running;
 
 namespace Gatsbi.Bench;
 
@@ -34,10 +35,11 @@ internal static class StudyTable
                 if (reference is not null && label != baseline)
                 {
                     var diffs = observations.Where(o => reference.ContainsKey(o.Key)).Select(o => o.Value.C2st - reference[o.Key].C2st).ToArray();
-                    if (diffs.Length > 1) delta = $"{Signed(diffs.Average())} ± {StandardError(diffs):F3}";
+                    if (diffs.Length > 1) delta = $"{Signed(diffs.Average())} ± {Summary(diffs).StandardError:F3}";
                 }
                 string name = label == baseline ? $"**{label}**" : label;
-                Console.WriteLine($"| {name} | {values.Average():F3} ± {StandardError(values):F3} (n={values.Length}) | {delta} | {observations.Values.First().TrainingSeconds:F0} s |");
+                var summary = Summary(values);
+                Console.WriteLine($"| {name} | {summary.Mean:F3} ± {summary.StandardError:F3} (n={summary.Count}) | {delta} | {observations.Values.First().TrainingSeconds:F0} s |");
             }
         }
         return 0;
@@ -60,12 +62,7 @@ internal static class StudyTable
         return rows;
     }
 
-    private static double StandardError(double[] v)
-    {
-        if (v.Length < 2) return double.NaN;
-        double mean = v.Average();
-        return Math.Sqrt(v.Sum(x => (x - mean) * (x - mean)) / (v.Length - 1) / v.Length);
-    }
+    private static CellSummary Summary(double[] values) => CellSummary.Of("", "", 0, values);
 
     private static string Signed(double v) => (v >= 0 ? "+" : "−") + Math.Abs(v).ToString("F3", CultureInfo.InvariantCulture);
 }
