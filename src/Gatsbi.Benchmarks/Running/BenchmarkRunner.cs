@@ -31,8 +31,11 @@ public interface IBenchmarkObserver
 {
     void GroupStarting(BenchmarkGroup group, IReadOnlyList<int> observations) { }
     IProgress<WorkProgress>? SimulationProgress(BenchmarkGroup group) => null;
-    IProgress<TrainingProgress>? TrainingProgress(BenchmarkGroup group) => null;
-    void Trained(BenchmarkGroup group, TrainedPosterior trained) { }
+
+    /// <summary>Progress of training (amortised methods; <paramref name="observation"/> null) or of one observation's run.</summary>
+    IProgress<WorkProgress>? MethodProgress(BenchmarkGroup group, int? observation) => null;
+
+    void Trained(BenchmarkGroup group, int? observation, TrainedPosterior trained) { }
     void Scored(BenchmarkGroup group, ResultRow row, float[,] samples, float[,] reference) { }
     void Failed(CellKey cell, Exception error) { }
 }
@@ -83,17 +86,35 @@ public sealed class BenchmarkRunner
         if (observations.Count == 0) return;
         observer.GroupStarting(group, observations);
 
+        switch (group.Method)
+        {
+            case IAmortizedMethod amortized:
+                RunAmortized(group, amortized, observations, results, observer, cancellation);
+                break;
+            case IObservationMethod perObservation:
+                foreach (int k in observations) RunForObservation(group, perObservation, k, results, observer, cancellation);
+                break;
+            default:
+                throw new ArgumentException($"Method {group.Method.Name} is neither amortised nor per observation.");
+        }
+    }
+
+    /// <summary>One simulation set and one training run, scored on every observation.</summary>
+    private void RunAmortized(BenchmarkGroup group, IAmortizedMethod method, List<int> observations, ResultsFile results,
+        IBenchmarkObserver observer, CancellationToken cancellation)
+    {
+        var task = group.Task;
         TrainedPosterior trained;
-        double simulationSeconds;
         try
         {
             var clock = Stopwatch.StartNew();
             var simulations = new SimulationRunner().Run(task.Prior, task.Simulator, group.Simulations, group.Seed, observer.SimulationProgress(group));
-            simulationSeconds = clock.Elapsed.TotalSeconds;
+            double simulationSeconds = clock.Elapsed.TotalSeconds;
             cancellation.ThrowIfCancellationRequested();
-            trained = group.Method.Train(simulations, task.Prior.Support, group.Seed, observer.TrainingProgress(group), cancellation);
+            trained = method.Train(simulations, task.Prior.Support, group.Seed, observer.MethodProgress(group, null), cancellation);
             // A trainer stopped by cancellation returns what it has; a half-trained model must not be scored.
             if (cancellation.IsCancellationRequested) { trained.Dispose(); cancellation.ThrowIfCancellationRequested(); }
+            trained = trained with { SimulationSeconds = simulationSeconds };
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -103,34 +124,68 @@ public sealed class BenchmarkRunner
 
         using (trained)
         {
-            observer.Trained(group, trained);
-            foreach (int k in observations)
-            {
-                cancellation.ThrowIfCancellationRequested();
-                var key = Key(group, k);
-                try
-                {
-                    var reference = task.ReferencePosterior(k);
-                    var clock = Stopwatch.StartNew();
-                    var samples = trained.Posterior.Sample(task.Observation(k), PosteriorSamples, Seeds.Derive(group.Seed, Seeds.Streams.Sampling, (ulong)k));
-                    double samplingSeconds = clock.Elapsed.TotalSeconds;
-                    if (samples.Count < 2)
-                        throw new InvalidOperationException($"only {samples.Count} of {samples.Requested} posterior samples fell inside the prior support");
-                    // Equal sizes, as sbibm compares them: unequal classes would move C2ST's chance level off 0.5.
-                    int n = Math.Min(reference.GetLength(0), samples.Count);
-                    var (x, y) = (reference.SliceRows(0, n), samples.Samples.SliceRows(0, n));
-                    double c2st = C2st.Compute(x, y, C2stOptions, cancellation: cancellation).Accuracy;
-                    double mmd = Mmd.Compute(x, y, cancellation: cancellation).SquaredMmd;
-                    var row = new ResultRow(key, c2st, mmd, simulationSeconds, trained.Elapsed.TotalSeconds, samplingSeconds,
-                        trained.Epochs, trained.Threads, Version, ResultRow.Ok);
-                    results.Append(row);
-                    observer.Scored(group, row, samples.Samples, reference);
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    Fail(results, observer, key, e);
-                }
-            }
+            observer.Trained(group, null, trained);
+            foreach (int k in observations) Score(group, k, trained, results, observer, cancellation);
+        }
+    }
+
+    /// <summary>
+    /// A run of its own for one observation, with a seed derived from the group's seed and the observation
+    /// number, as sbibm runs every (task, method, budget, observation) separately.
+    /// </summary>
+    private void RunForObservation(BenchmarkGroup group, IObservationMethod method, int observation, ResultsFile results,
+        IBenchmarkObserver observer, CancellationToken cancellation)
+    {
+        cancellation.ThrowIfCancellationRequested();
+        var task = group.Task;
+        TrainedPosterior trained;
+        try
+        {
+            ulong seed = Seeds.Derive(group.Seed, Seeds.Streams.Observation, (ulong)observation);
+            trained = method.Infer(task.Prior, task.Simulator, task.Observation(observation), group.Simulations, seed,
+                observer.MethodProgress(group, observation), cancellation);
+            if (cancellation.IsCancellationRequested) { trained.Dispose(); cancellation.ThrowIfCancellationRequested(); }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Fail(results, observer, Key(group, observation), e);
+            return;
+        }
+
+        using (trained)
+        {
+            observer.Trained(group, observation, trained);
+            Score(group, observation, trained, results, observer, cancellation);
+        }
+    }
+
+    private void Score(BenchmarkGroup group, int observation, TrainedPosterior trained, ResultsFile results, IBenchmarkObserver observer,
+        CancellationToken cancellation)
+    {
+        cancellation.ThrowIfCancellationRequested();
+        var task = group.Task;
+        var key = Key(group, observation);
+        try
+        {
+            var reference = task.ReferencePosterior(observation);
+            var clock = Stopwatch.StartNew();
+            var samples = trained.Posterior.Sample(task.Observation(observation), PosteriorSamples, Seeds.Derive(group.Seed, Seeds.Streams.Sampling, (ulong)observation));
+            double samplingSeconds = clock.Elapsed.TotalSeconds;
+            if (samples.Count < 2)
+                throw new InvalidOperationException($"only {samples.Count} of {samples.Requested} posterior samples fell inside the prior support");
+            // Equal sizes, as sbibm compares them: unequal classes would move C2ST's chance level off 0.5.
+            int n = Math.Min(reference.GetLength(0), samples.Count);
+            var (x, y) = (reference.SliceRows(0, n), samples.Samples.SliceRows(0, n));
+            double c2st = C2st.Compute(x, y, C2stOptions, cancellation: cancellation).Accuracy;
+            double mmd = Mmd.Compute(x, y, cancellation: cancellation).SquaredMmd;
+            var row = new ResultRow(key, c2st, mmd, trained.SimulationSeconds, trained.Elapsed.TotalSeconds, samplingSeconds,
+                trained.Epochs, trained.Threads, Version, ResultRow.Ok);
+            results.Append(row);
+            observer.Scored(group, row, samples.Samples, reference);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Fail(results, observer, key, e);
         }
     }
 

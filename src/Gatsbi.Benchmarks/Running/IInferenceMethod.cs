@@ -1,38 +1,77 @@
 using Gatsbi.Distributions;
 using Gatsbi.Inference.Gatsbi;
+using Gatsbi.Inference.Npe;
 using Gatsbi.Posteriors;
 using Gatsbi.Simulation;
 
 namespace Gatsbi.Benchmarks.Running;
 
-/// <summary>An amortised inference method as the benchmark runs it: simulations in, a posterior for any observation out.</summary>
+/// <summary>An inference method as the benchmark runs it. It is either amortised or per observation.</summary>
 public interface IInferenceMethod
 {
-    /// <summary>Name in result files, e.g. "GATSBI".</summary>
+    /// <summary>Name in result files, as the published tables spell it: "GATSBI", "NPE", "REJ-ABC", "SMC-ABC".</summary>
     string Name { get; }
 
-    /// <summary>Named configuration, e.g. "fast" or "paper".</summary>
+    /// <summary>Named configuration, e.g. "fast", "paper" or "sbibm".</summary>
     string Preset { get; }
-
-    TrainedPosterior Train(SimulationSet simulations, Support? support, ulong seed, IProgress<TrainingProgress>? progress, CancellationToken cancellation);
 }
 
-/// <summary>A trained posterior with the facts a results file records; disposing it frees the networks.</summary>
-public sealed record TrainedPosterior(IPosterior Posterior, int Epochs, int Threads, TimeSpan Elapsed, IReadOnlyList<TrainingRecord> Log) : IDisposable
+/// <summary>Trains once on prior simulations; the posterior serves any observation (GATSBI, NPE).</summary>
+public interface IAmortizedMethod : IInferenceMethod
+{
+    TrainedPosterior Train(SimulationSet simulations, Support? support, ulong seed, IProgress<WorkProgress>? progress, CancellationToken cancellation);
+}
+
+/// <summary>Spends the whole simulation budget on one observation (ABC, sequential methods); runs again for the next.</summary>
+public interface IObservationMethod : IInferenceMethod
+{
+    TrainedPosterior Infer(IPrior prior, ISimulator simulator, float[] observation, int simulations, ulong seed,
+        IProgress<WorkProgress>? progress, CancellationToken cancellation);
+}
+
+/// <summary>
+/// A posterior with the facts a results file records; disposing it frees the networks. For a per-observation
+/// method <see cref="Elapsed"/> covers the whole run, and <see cref="SimulationSeconds"/> the part of it spent simulating.
+/// </summary>
+public sealed record TrainedPosterior(IPosterior Posterior, int Epochs, int Threads, TimeSpan Elapsed, TrainingCurves? Curves = null,
+    double SimulationSeconds = 0) : IDisposable
 {
     public void Dispose() => (Posterior as IDisposable)?.Dispose();
 }
 
 /// <summary>Amortised GATSBI with given options, through <see cref="GatsbiTrainer"/> exactly as a user calls it.</summary>
-public sealed class GatsbiMethod(string preset, GatsbiOptions options) : IInferenceMethod
+public sealed class GatsbiMethod(string preset, GatsbiOptions options) : IAmortizedMethod
 {
     public string Name => "GATSBI";
     public string Preset { get; } = preset;
     public GatsbiOptions Options { get; } = options;
 
-    public TrainedPosterior Train(SimulationSet simulations, Support? support, ulong seed, IProgress<TrainingProgress>? progress, CancellationToken cancellation)
+    public TrainedPosterior Train(SimulationSet simulations, Support? support, ulong seed, IProgress<WorkProgress>? progress, CancellationToken cancellation)
     {
-        var result = new GatsbiTrainer(Options).Train(simulations, support, seed, progress, cancellation);
-        return new TrainedPosterior(result.Posterior, result.Epochs, result.Threads, result.Elapsed, result.Log);
+        var epochs = progress is null ? null : new EpochProgress(progress);
+        var result = new GatsbiTrainer(Options).Train(simulations, support, seed, epochs, cancellation);
+        return new TrainedPosterior(result.Posterior, result.Epochs, result.Threads, result.Elapsed, TrainingCurves.Of(result.Log));
+    }
+
+    /// <summary>Epochs of all ensemble members, with the latest hold-out losses as the status.</summary>
+    private sealed class EpochProgress(IProgress<WorkProgress> inner) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress p) => inner.Report(new WorkProgress(p.Epoch, p.MaxEpochs, p.Latest is { } r
+            ? FormattableString.Invariant($"D loss {r.DiscriminatorLoss:F3}  G loss {r.GeneratorLoss:F3}  D(real) {r.DRealMean:F3}  D(fake) {r.DFakeMean:F3}")
+            : null));
+    }
+}
+
+/// <summary>Amortised NPE (one round) with given options, through <see cref="NpeTrainer"/>.</summary>
+public sealed class NpeMethod(string preset, NpeOptions options) : IAmortizedMethod
+{
+    public string Name => "NPE";
+    public string Preset { get; } = preset;
+    public NpeOptions Options { get; } = options;
+
+    public TrainedPosterior Train(SimulationSet simulations, Support? support, ulong seed, IProgress<WorkProgress>? progress, CancellationToken cancellation)
+    {
+        var result = new NpeTrainer(Options).Train(simulations, support, seed, progress, cancellation);
+        return new TrainedPosterior(result.Posterior, result.Epochs, result.Threads, result.Elapsed, TrainingCurves.Of(result.Log));
     }
 }

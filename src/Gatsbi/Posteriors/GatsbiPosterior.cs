@@ -14,7 +14,7 @@ namespace Gatsbi.Posteriors;
 /// An ensemble of generators trained independently is the equal-weight mixture of their posteriors: each
 /// member draws an equal share of the samples (the first members one more when the count does not divide).
 /// </summary>
-public sealed class GatsbiPosterior : IPosterior, IDisposable
+public sealed class GatsbiPosterior : INeuralPosterior
 {
     /// <summary>Rows pushed through the generator at once; bounds memory for large requests.</summary>
     private const int ChunkRows = 65_536;

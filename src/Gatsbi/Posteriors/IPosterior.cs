@@ -11,6 +11,15 @@ public interface IPosterior
 }
 
 /// <summary>
+/// A posterior held by trained networks (GATSBI, NPE): it owns native memory, so it is disposed, and it
+/// knows the prior support its samples are restricted to. Model files store these.
+/// </summary>
+public interface INeuralPosterior : IPosterior, IDisposable
+{
+    Distributions.Support? Support { get; }
+}
+
+/// <summary>
 /// Posterior samples and how they were obtained: <see cref="Drawn"/> proposals of which
 /// <see cref="Rejected"/> fell outside the prior support. <see cref="Samples"/> has fewer rows than asked
 /// for when the draw cap was reached (<see cref="Complete"/> is false).

@@ -12,7 +12,7 @@ namespace Gatsbi.Posteriors;
 /// support. Samples are drawn from the flow and those outside the support rejected, as sbi does; the
 /// flow can put some mass outside ("leakage"), which <see cref="PosteriorSamples.AcceptanceRate"/> reports.
 /// </summary>
-public sealed class NpePosterior : IPosterior, IDisposable
+public sealed class NpePosterior : INeuralPosterior
 {
     /// <summary>Rows pushed through the flow at once; bounds memory for large requests.</summary>
     private const int ChunkRows = 16_384;

@@ -6,27 +6,36 @@ using System.Text.Json.Serialization;
 using Gatsbi.Distributions;
 using Gatsbi.Native;
 using Gatsbi.Nn;
+using Gatsbi.Nn.Flows;
 using Gatsbi.Posteriors;
+using TorchSharp;
 
 namespace Gatsbi.Storage;
 
 /// <summary>Descriptive data stored with a model: column names and free-form facts about its training.</summary>
 public sealed record ModelInfo(string[] ParameterNames, string[] DataNames, IReadOnlyDictionary<string, string> Training);
 
-/// <summary>A posterior read back from a model file, with what was stored beside it.</summary>
-public sealed record LoadedPosterior(GatsbiPosterior Posterior, ModelInfo Info, int FormatVersion);
+/// <summary>A posterior read back from a model file (a <see cref="GatsbiPosterior"/> or an <see cref="NpePosterior"/>), with what was stored beside it.</summary>
+public sealed record LoadedPosterior(INeuralPosterior Posterior, ModelInfo Info, int FormatVersion)
+{
+    /// <summary>The kind stored in the header: "gatsbi-posterior" or "npe-posterior".</summary>
+    public string Kind => Posterior is NpePosterior ? PosteriorFile.NpeKind : PosteriorFile.GatsbiKind;
+}
 
 /// <summary>
-/// One-file storage of a trained GATSBI posterior. Layout: the 8-byte magic "GATSBI.M", the format
+/// One-file storage of a trained GATSBI or NPE posterior. Layout: the 8-byte magic "GATSBI.M", the format
 /// version (int32), a UTF-8 JSON header (length-prefixed) with dimensions, network shape, member count,
 /// prior support and <see cref="ModelInfo"/>, the weights (length-prefixed), and a SHA-256 of everything
-/// before it. Version 2 stores the weights as one length-prefixed TorchSharp state per ensemble member;
+/// before it. Version 2 stores the weights as one length-prefixed TorchSharp state per ensemble member (an
+/// NPE posterior is one member: its flow, described by the header's <c>Flow</c> instead of <c>Generator</c>);
 /// version 1 (one generator, its state alone) is still read. Every way a file can be wrong is reported as an <see cref="InvalidDataException"/>
 /// naming the file and the problem, before any of it reaches TorchSharp.
 /// </summary>
 public static class PosteriorFile
 {
     public const int FormatVersion = 2;
+    public const string GatsbiKind = "gatsbi-posterior";
+    public const string NpeKind = "npe-posterior";
     private const int FirstReadableVersion = 1;
     private static readonly byte[] Magic = "GATSBI.M"u8.ToArray();
     // Named literals, because support bounds may be infinite (a positive parameter has support (0, ∞)).
@@ -36,29 +45,36 @@ public static class PosteriorFile
         string Kind,
         int ParameterDimension,
         int DataDimension,
-        GeneratorSpec Generator,
+        GeneratorSpec? Generator,
         float[]? SupportLow,
         float[]? SupportHigh,
         string[] ParameterNames,
         string[] DataNames,
         Dictionary<string, string> Training,
-        int Members = 1);
+        int Members = 1,
+        FlowSpec? Flow = null);
 
-    public static void Save(string path, GatsbiPosterior posterior, ModelInfo info)
+    public static void Save(string path, INeuralPosterior posterior, ModelInfo info)
     {
-        var g = posterior.Generator;
-        if (info.ParameterNames.Length != g.ParameterDimension || info.DataNames.Length != g.DataDimension)
-            throw new ArgumentException($"ModelInfo names {info.ParameterNames.Length} parameters and {info.DataNames.Length} data columns; the posterior has {g.ParameterDimension} and {g.DataDimension}.");
-        var header = new Header("gatsbi-posterior", g.ParameterDimension, g.DataDimension, g.Spec,
-            posterior.Support?.Low, posterior.Support?.High, info.ParameterNames, info.DataNames,
-            new Dictionary<string, string>(info.Training), posterior.Members.Count);
+        if (info.ParameterNames.Length != posterior.ParameterDimension || info.DataNames.Length != posterior.DataDimension)
+            throw new ArgumentException($"ModelInfo names {info.ParameterNames.Length} parameters and {info.DataNames.Length} data columns; the posterior has {posterior.ParameterDimension} and {posterior.DataDimension}.");
+        var (header, networks) = posterior switch
+        {
+            GatsbiPosterior g => (new Header(GatsbiKind, g.ParameterDimension, g.DataDimension, g.Generator.Spec,
+                g.Support?.Low, g.Support?.High, info.ParameterNames, info.DataNames,
+                new Dictionary<string, string>(info.Training), g.Members.Count), g.Members.Cast<torch.nn.Module>().ToList()),
+            NpePosterior n => (new Header(NpeKind, n.ParameterDimension, n.DataDimension, null,
+                n.Support?.Low, n.Support?.High, info.ParameterNames, info.DataNames,
+                new Dictionary<string, string>(info.Training), 1, n.Flow.Spec), new List<torch.nn.Module> { n.Flow }),
+            _ => throw new ArgumentException($"Model files store GATSBI and NPE posteriors; got a {posterior.GetType().Name}."),
+        };
         byte[] headerBytes = JsonSerializer.SerializeToUtf8Bytes(header, Json);
         byte[] weights;
         using (var buffer = new MemoryStream())
         {
-            foreach (var member in posterior.Members)
+            foreach (var network in networks)
             {
-                byte[] state = State(member);
+                byte[] state = State(network);
                 WriteInt64(buffer, state.Length);
                 buffer.Write(state);
             }
@@ -130,16 +146,29 @@ public static class PosteriorFile
         var states = version == 1
             ? [(weightsStart, weightsLength)]
             : SplitStates(bytes, weightsStart, weightsLength, header.Members, Fail);
+        var info = new ModelInfo(header.ParameterNames, header.DataNames, header.Training);
+        if (header.Kind == NpeKind)
+        {
+            var flow = new ConditionalFlow(header.ParameterDimension, header.DataDimension, header.Flow!);
+            try
+            {
+                LoadState(flow, bytes, states[0]);
+            }
+            catch (Exception e)
+            {
+                flow.Dispose();
+                throw new InvalidDataException(Fail($"the stored weights do not fit the flow described in its header ({e.Message})."), e);
+            }
+            return new LoadedPosterior(new NpePosterior(flow, support), info, version);
+        }
         var members = new List<ConditionalGenerator>();
         try
         {
-            foreach (var (start, length) in states)
+            foreach (var state in states)
             {
-                var generator = new ConditionalGenerator(header.DataDimension, header.ParameterDimension, header.Generator);
+                var generator = new ConditionalGenerator(header.DataDimension, header.ParameterDimension, header.Generator!);
                 members.Add(generator);
-                using var reader = new BinaryReader(new MemoryStream(bytes, (int)start, (int)length, writable: false));
-                generator.load(reader, strict: true);
-                generator.DetachFromDisposeScopes();
+                LoadState(generator, bytes, state);
             }
         }
         catch (Exception e)
@@ -147,14 +176,20 @@ public static class PosteriorFile
             foreach (var m in members) m.Dispose();
             throw new InvalidDataException(Fail($"the stored weights do not fit the network described in its header ({e.Message})."), e);
         }
-        var info = new ModelInfo(header.ParameterNames, header.DataNames, header.Training);
         return new LoadedPosterior(new GatsbiPosterior(members, support), info, version);
     }
 
-    private static byte[] State(ConditionalGenerator generator)
+    private static void LoadState(torch.nn.Module network, byte[] bytes, (long Start, long Length) state)
+    {
+        using var reader = new BinaryReader(new MemoryStream(bytes, (int)state.Start, (int)state.Length, writable: false));
+        network.load(reader, strict: true);
+        network.DetachFromDisposeScopes();
+    }
+
+    private static byte[] State(torch.nn.Module network)
     {
         using var buffer = new MemoryStream();
-        using (var writer = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true)) generator.save(writer);
+        using (var writer = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true)) network.save(writer);
         return buffer.ToArray();
     }
 
@@ -180,20 +215,23 @@ public static class PosteriorFile
     /// <summary>Checks every header field before a network is built from it; returns the support, if any.</summary>
     private static Support? ValidateHeader(Header header, Func<string, string> fail)
     {
-        if (header.Kind != "gatsbi-posterior")
-            throw new InvalidDataException(fail($"holds a '{header.Kind}' model; expected a 'gatsbi-posterior'."));
+        if (header.Kind is not (GatsbiKind or NpeKind))
+            throw new InvalidDataException(fail($"holds a '{header.Kind}' model; expected a '{GatsbiKind}' or an '{NpeKind}'."));
         if (header.ParameterDimension < 1 || header.DataDimension < 1)
             throw new InvalidDataException(fail($"the header gives dimensions θ {header.ParameterDimension} and x {header.DataDimension}; both must be at least 1."));
         if (header.ParameterNames is null || header.DataNames is null
             || header.ParameterNames.Length != header.ParameterDimension || header.DataNames.Length != header.DataDimension)
             throw new InvalidDataException(fail("the header's column names do not match its dimensions."));
-        if (header.Generator?.HiddenUnits is null)
+        if (header.Kind == GatsbiKind && header.Generator?.HiddenUnits is null)
             throw new InvalidDataException(fail("the header does not describe the generator network."));
+        if (header.Kind == NpeKind && (header.Flow is null || header.Members != 1))
+            throw new InvalidDataException(fail("the header does not describe exactly one flow network."));
         if (header.Members < 1)
             throw new InvalidDataException(fail($"the header gives {header.Members} ensemble members; a model has at least 1."));
         try
         {
-            header.Generator.Validate();
+            header.Generator?.Validate();
+            header.Flow?.Validate();
             if (header.SupportLow is null != header.SupportHigh is null)
                 throw new ArgumentException("the support has only one of its two bounds.");
             if (header.SupportLow is null) return null;

@@ -112,16 +112,16 @@ public sealed class BenchmarkRunnerTests : TorchTest, IDisposable
     }
 
     /// <summary>The exact two_moons posterior as a "method": isolates the runner from training noise.</summary>
-    private sealed class ExactTwoMoons : IInferenceMethod
+    private sealed class ExactTwoMoons : IAmortizedMethod
     {
         public int TrainCalls { get; private set; }
         public string Name => "exact";
         public string Preset => "closed-form";
 
-        public TrainedPosterior Train(SimulationSet simulations, Support? support, ulong seed, IProgress<TrainingProgress>? progress, CancellationToken cancellation)
+        public TrainedPosterior Train(SimulationSet simulations, Support? support, ulong seed, IProgress<WorkProgress>? progress, CancellationToken cancellation)
         {
             TrainCalls++;
-            return new TrainedPosterior(new ClosedForm(), 0, 1, TimeSpan.Zero, []);
+            return new TrainedPosterior(new ClosedForm(), 0, 1, TimeSpan.Zero);
         }
 
         private sealed class ClosedForm : IPosterior
@@ -134,12 +134,12 @@ public sealed class BenchmarkRunnerTests : TorchTest, IDisposable
         }
     }
 
-    private sealed class FailingMethod : IInferenceMethod
+    private sealed class FailingMethod : IAmortizedMethod
     {
         public string Name => "exact";
         public string Preset => "closed-form";
 
-        public TrainedPosterior Train(SimulationSet simulations, Support? support, ulong seed, IProgress<TrainingProgress>? progress, CancellationToken cancellation) =>
+        public TrainedPosterior Train(SimulationSet simulations, Support? support, ulong seed, IProgress<WorkProgress>? progress, CancellationToken cancellation) =>
             throw new InvalidOperationException("the method broke, with \"quotes\", and commas");
     }
 }
