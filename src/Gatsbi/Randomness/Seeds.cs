@@ -19,6 +19,7 @@ public static class Seeds
         public const ulong Diagnostics = 7;
         public const ulong HoldOutScore = 8;
         public const ulong Ensemble = 9;
+        public const ulong Abc = 10;
         public const ulong Observation = 11;
     }
 
