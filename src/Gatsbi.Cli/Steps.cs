@@ -1,6 +1,8 @@
 using System.Globalization;
 using Gatsbi.Distributions;
+using Gatsbi.Benchmarks.Running;
 using Gatsbi.Inference.Gatsbi;
+using Gatsbi.Inference.Npe;
 using Gatsbi.Metrics;
 using Gatsbi.Plotting;
 using Gatsbi.Posteriors;
@@ -77,30 +79,59 @@ internal static class Steps
         string csv = Path.Combine(directory, "training_log.csv");
         CsvMatrix.Write(csv, new NamedMatrix(columns, rows));
         string png = Path.Combine(directory, "training.png");
-        WriteTrainingCurves(png, log, "GATSBI training (hold-out set)");
+        WriteTrainingCurves(png, TrainingCurves.Of(log)!, "GATSBI training (hold-out set)");
         Console.WriteLine($"Training log: {csv}, {png}");
     }
 
-    /// <summary>Losses and mean discriminator outputs on the hold-out set against epochs.</summary>
-    public static void WriteTrainingCurves(string path, IReadOnlyList<TrainingRecord> log, string title)
+    public static NpeResult TrainNpe(SimulationSet simulations, Support? support, NpeOptions options, ulong seed, CancellationToken cancellation)
     {
-        var epochs = log.Select(r => (double)r.Epoch).ToArray();
-        new LinePlot { Title = title, XLabel = "epoch", YLabel = "value" }
-            .Add("discriminator loss", epochs, log.Select(r => r.DiscriminatorLoss).ToArray())
-            .Add("generator loss", epochs, log.Select(r => r.GeneratorLoss).ToArray())
-            .Add("mean D(real)", epochs, log.Select(r => r.DRealMean).ToArray())
-            .Add("mean D(fake)", epochs, log.Select(r => r.DFakeMean).ToArray())
-            .Add("hold-out energy score", epochs, log.Select(r => r.HoldOutEnergyScore).ToArray())
-            .SavePng(path);
+        using var bar = new ProgressBar("train NPE", options.Patience);
+        var result = new NpeTrainer(options).Train(simulations, support, seed, bar.AsProgress(), cancellation);
+        bar.Complete($"stopped: {result.StopReason}");
+        if (result.DroppedSimulations > 0)
+            Console.WriteLine($"Dropped {result.DroppedSimulations} simulations with NaN or infinite values before training.");
+        Console.WriteLine($"Trained {result.Epochs} epochs in {result.Elapsed.TotalSeconds:F1} s ({result.Threads} thread(s)); " +
+                          $"best validation log q(θ | x) {result.Log[result.BestEpoch - 1].ValidationLogProb:F3} at epoch {result.BestEpoch}; stop reason: {result.StopReason}.");
+        return result;
     }
 
-    public static void WritePairPlot(string path, string[] names, float[,] samples, float[,]? reference, Support? support, float[]? truth, string title, bool quiet = false)
+    public static void WriteNpeOutputs(string directory, NpeResult result, ModelInfo info)
+    {
+        Directory.CreateDirectory(directory);
+        string model = Path.Combine(directory, "posterior.gatsbi");
+        PosteriorFile.Save(model, result.Posterior, info);
+        Console.WriteLine($"Model: {model}");
+        string[] columns = ["epoch", "training_loss", "validation_log_prob", "seconds"];
+        var rows = new float[result.Log.Count, columns.Length];
+        for (int i = 0; i < result.Log.Count; i++)
+        {
+            var r = result.Log[i];
+            double[] values = [r.Epoch, r.TrainingLoss, r.ValidationLogProb, r.Elapsed.TotalSeconds];
+            for (int j = 0; j < values.Length; j++) rows[i, j] = (float)values[j];
+        }
+        string csv = Path.Combine(directory, "training_log.csv");
+        CsvMatrix.Write(csv, new NamedMatrix(columns, rows));
+        string png = Path.Combine(directory, "training.png");
+        WriteTrainingCurves(png, TrainingCurves.Of(result.Log)!, "NPE training");
+        Console.WriteLine($"Training log: {csv}, {png}");
+    }
+
+    /// <summary>A method's own progress curves (losses against epochs, ε against populations).</summary>
+    public static void WriteTrainingCurves(string path, TrainingCurves curves, string title)
+    {
+        var plot = new LinePlot { Title = title, XLabel = curves.XLabel, YLabel = curves.YLabel };
+        foreach (var series in curves.Series) plot.Add(series.Name, series.X, series.Y);
+        plot.SavePng(path);
+    }
+
+    public static void WritePairPlot(string path, string[] names, float[,] samples, float[,]? reference, Support? support, float[]? truth, string title,
+        bool quiet = false, string label = "GATSBI")
     {
         var plot = new PairPlot(names) { Title = title };
         if (support is not null && support.Low.All(float.IsFinite) && support.High.All(float.IsFinite))
             plot.Limits = support.Low.Select((low, j) => new AxisRange(low, support.High[j])).ToArray();
         if (reference is not null) plot.Add("reference", reference, PlotColors.Reference);
-        plot.Add("GATSBI", samples, PlotColors.Gatsbi);
+        plot.Add(label, samples, PlotColors.Gatsbi);
         if (truth is not null) plot.MarkPoint("true θ", truth.Select(v => (double)v).ToArray());
         plot.SavePng(path);
         if (!quiet) Console.WriteLine($"Pair plot: {path}");

@@ -1,4 +1,5 @@
 using Gatsbi.Distributions;
+using Gatsbi.Inference.Abc;
 using Gatsbi.Inference.Gatsbi;
 using Gatsbi.Inference.Npe;
 using Gatsbi.Posteriors;
@@ -74,4 +75,31 @@ public sealed class NpeMethod(string preset, NpeOptions options) : IAmortizedMet
         var result = new NpeTrainer(Options).Train(simulations, support, seed, progress, cancellation);
         return new TrainedPosterior(result.Posterior, result.Epochs, result.Threads, result.Elapsed, TrainingCurves.Of(result.Log));
     }
+}
+
+/// <summary>Rejection ABC for one observation, as sbibm ran it (keep the 100 closest, CV-bandwidth KDE).</summary>
+public sealed class RejectionAbcMethod(RejectionAbcOptions options) : IObservationMethod
+{
+    public string Name => "REJ-ABC";
+    public string Preset => "sbibm";
+    public RejectionAbcOptions Options { get; } = options;
+
+    public TrainedPosterior Infer(IPrior prior, ISimulator simulator, float[] observation, int simulations, ulong seed,
+        IProgress<WorkProgress>? progress, CancellationToken cancellation) =>
+        Wrap(new RejectionAbc(Options).Run(prior, simulator, observation, simulations, seed, progress, cancellation));
+
+    internal static TrainedPosterior Wrap(AbcResult result) =>
+        new(result.Posterior, result.Populations, 1, result.Elapsed, TrainingCurves.Of(result));
+}
+
+/// <summary>SMC-ABC for one observation, as sbibm ran sbi's implementation (P = 100 or 1,000, ε by distance mass 0.2, kernel 0.5 × covariance).</summary>
+public sealed class SmcAbcMethod(SmcAbcOptions options) : IObservationMethod
+{
+    public string Name => "SMC-ABC";
+    public string Preset => "sbibm";
+    public SmcAbcOptions Options { get; } = options;
+
+    public TrainedPosterior Infer(IPrior prior, ISimulator simulator, float[] observation, int simulations, ulong seed,
+        IProgress<WorkProgress>? progress, CancellationToken cancellation) =>
+        RejectionAbcMethod.Wrap(new SmcAbc(Options).Run(prior, simulator, observation, simulations, seed, progress, cancellation));
 }

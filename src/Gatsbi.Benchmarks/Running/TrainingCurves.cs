@@ -1,3 +1,4 @@
+using Gatsbi.Inference.Abc;
 using Gatsbi.Inference.Gatsbi;
 using Gatsbi.Inference.Npe;
 
@@ -34,5 +35,12 @@ public sealed record TrainingCurves(string XLabel, string YLabel, IReadOnlyList<
             new("training", epochs, [.. log.Select(r => r.TrainingLoss)]),
             new("validation", epochs, [.. log.Select(r => -r.ValidationLogProb)]),
         ]);
+    }
+
+    /// <summary>ABC: the tolerance ε of each population (one point for rejection ABC).</summary>
+    public static TrainingCurves Of(AbcResult result)
+    {
+        var populations = Enumerable.Range(1, result.Epsilons.Count).Select(i => (double)i).ToArray();
+        return new TrainingCurves("population", "ε (distance to x_o)", [new("ε", populations, [.. result.Epsilons])]);
     }
 }

@@ -3,7 +3,9 @@ using System.Globalization;
 using Gatsbi.Benchmarks;
 using Gatsbi.Benchmarks.Running;
 using Gatsbi.Cli.Benchmarking;
+using Gatsbi.Inference.Abc;
 using Gatsbi.Inference.Gatsbi;
+using Gatsbi.Nn.Flows;
 using Gatsbi.Simulation;
 
 namespace Gatsbi.Cli.Commands;
@@ -17,12 +19,13 @@ internal static class BenchCommand
     public static Command Create()
     {
         var tasks = new Option<string[]>("--tasks") { Description = "Tasks (comma-separated or repeated)", DefaultValueFactory = _ => ["two_moons"], AllowMultipleArgumentsPerToken = true };
-        var methods = new Option<string[]>("--methods") { Description = "Methods: gatsbi", DefaultValueFactory = _ => ["gatsbi"], AllowMultipleArgumentsPerToken = true };
+        var methods = new Option<string[]>("--methods") { Description = $"Methods: {string.Join(", ", TrainCommand.Methods)} (comma-separated or repeated)", DefaultValueFactory = _ => ["gatsbi"], AllowMultipleArgumentsPerToken = true };
         var preset = new Option<string>("--preset") { Description = "GATSBI preset: fast or paper", DefaultValueFactory = _ => "fast" };
         var budgets = new Option<string>("--budgets") { Description = "Simulation budgets, comma-separated", DefaultValueFactory = _ => "1000,10000,100000" };
         var observations = new Option<string>("--observations") { Description = "Observation numbers: a list (1,2,5) or a range (1-10)", DefaultValueFactory = _ => "1-10" };
         var seeds = new Option<string>("--seeds") { Description = "Root seeds, comma-separated (one training run per seed)", DefaultValueFactory = _ => "1" };
-        var epochs = new Option<int?>("--epochs") { Description = "Override the preset's epoch count" };
+        var epochs = new Option<int?>("--epochs") { Description = "Override the GATSBI preset's epoch count" };
+        var flow = Presets.FlowOption();
         var ensemble = Presets.EnsembleOption();
         var threads = new Option<int?>("--threads") { Description = "TorchSharp threads for training (default: chosen by network size)" };
         var references = ReferenceOptions.Folder();
@@ -31,7 +34,7 @@ internal static class BenchCommand
         var samples = new Option<int>("--posterior-samples") { Description = "Posterior samples per cell, scored against as many reference samples", DefaultValueFactory = _ => BenchmarkTask.ReferenceSampleCount };
         var command = new Command("bench", "Benchmark methods on tasks × budgets × observations: C2ST and MMD per cell, summary beside the published numbers, plots. Resumes a stopped run.")
         {
-            tasks, methods, preset, budgets, observations, seeds, epochs, threads, ensemble, references, output, noPairPlots, samples,
+            tasks, methods, preset, flow, budgets, observations, seeds, epochs, threads, ensemble, references, output, noPairPlots, samples,
         };
         command.SetAction(parse => CommandRunner.Run(cancel =>
         {
@@ -42,7 +45,10 @@ internal static class BenchCommand
             var methodList = SplitList(parse.GetValue(methods)!).Select(m => m.ToLowerInvariant() switch
             {
                 "gatsbi" => (IInferenceMethod)new GatsbiMethod(presetName.ToLowerInvariant(), options),
-                _ => throw new ArgumentException($"--methods: unknown method '{m}'. Known methods: gatsbi."),
+                "npe" => NpeMethodFor(parse.GetValue(flow)!, parse.GetValue(threads)),
+                "rej-abc" => new RejectionAbcMethod(new RejectionAbcOptions()),
+                "smc-abc" => new SmcAbcMethod(new SmcAbcOptions()),
+                _ => throw new ArgumentException($"--methods: unknown method '{m}'. Known methods: {string.Join(", ", TrainCommand.Methods)}."),
             }).ToList();
             var plan = new BenchmarkPlan(taskNames, methodList, ParseInts(parse.GetValue(budgets)!, "--budgets"),
                 ParseObservations(parse.GetValue(observations)!), ParseInts(parse.GetValue(seeds)!, "--seeds").Select(s => (ulong)s).ToList(),
@@ -72,6 +78,13 @@ internal static class BenchCommand
             return 0;
         }));
         return command;
+    }
+
+    /// <summary>sbibm's NPE; the preset names the flow when it is not the published NSF.</summary>
+    private static NpeMethod NpeMethodFor(string flow, int? threads)
+    {
+        var options = Presets.Npe(flow, null, threads);
+        return new NpeMethod(options.Flow.Kind == FlowKind.Nsf ? "sbibm" : "sbibm-maf", options);
     }
 
     private static void WriteSummary(string folder, ResultsFile results)
@@ -118,24 +131,33 @@ internal static class BenchCommand
     {
         private ProgressBar? _bar;
 
+        private readonly Dictionary<BenchmarkGroup, int> _firstObservation = [];
+
+        private int FirstObservation(BenchmarkGroup group) => _firstObservation.GetValueOrDefault(group);
+
         public void GroupStarting(BenchmarkGroup group, IReadOnlyList<int> observations)
         {
             Close();
+            _firstObservation[group] = observations[0];
             Console.WriteLine($"{group.Task.Name}, {group.Method.Name} ({group.Method.Preset}), {group.Simulations:N0} simulations, seed {group.Seed}: observations {string.Join(",", observations)}");
         }
 
         public IProgress<WorkProgress> SimulationProgress(BenchmarkGroup group) => Replace(new ProgressBar("simulate", group.Simulations)).AsProgress();
 
-        public IProgress<TrainingProgress> TrainingProgress(BenchmarkGroup group) =>
-            new Steps.Progress(Replace(new ProgressBar("train", (group.Method as GatsbiMethod)?.Options.MaxEpochs ?? 1)));
+        public IProgress<WorkProgress> MethodProgress(BenchmarkGroup group, int? observation) =>
+            Replace(new ProgressBar(observation is { } k ? $"observation {k}" : "train", group.Method is GatsbiMethod g ? g.Options.MaxEpochs : group.Simulations)).AsProgress();
 
-        public void Trained(BenchmarkGroup group, TrainedPosterior trained)
+        public void Trained(BenchmarkGroup group, int? observation, TrainedPosterior trained)
         {
             Close();
-            Console.WriteLine($"  trained {trained.Epochs} epochs in {trained.Elapsed.TotalSeconds:F1} s ({trained.Threads} thread(s))");
-            if (trained.Log.Count > 0)
-                Steps.WriteTrainingCurves(Path.Combine(plots, GroupName(group), "training.png"), trained.Log,
-                    $"{group.Task.Name}, {group.Simulations:N0} simulations: training (hold-out set)");
+            if (observation is { } k)
+                Console.WriteLine($"  observation {k,2}: {group.Method.Name} ran in {trained.Elapsed.TotalSeconds:F1} s");
+            else
+                Console.WriteLine($"  trained {trained.Epochs} epochs in {trained.Elapsed.TotalSeconds:F1} s ({trained.Threads} thread(s))");
+            // Per-observation methods draw their curves for the first observation only: one figure shows their behaviour.
+            if (trained.Curves is { } curves && (observation is null || observation == FirstObservation(group)))
+                Steps.WriteTrainingCurves(Path.Combine(plots, GroupName(group), "training.png"), curves,
+                    $"{group.Task.Name}, {group.Method.Name}, {group.Simulations:N0} simulations" + (observation is { } o ? $", observation {o}" : ""));
         }
 
         public void Scored(BenchmarkGroup group, ResultRow row, float[,] samples, float[,] reference)
@@ -145,7 +167,8 @@ internal static class BenchCommand
             var task = group.Task;
             Steps.WritePairPlot(Path.Combine(plots, GroupName(group), $"pairplot_observation_{row.Key.Observation}.png"), task.ParameterNames,
                 samples, reference, task.Prior.Support, task.TrueParameters(row.Key.Observation),
-                $"{task.Name}, {group.Simulations:N0} simulations, observation {row.Key.Observation}: C2ST {row.C2st:F3}", quiet: true);
+                $"{task.Name}, {group.Method.Name}, {group.Simulations:N0} simulations, observation {row.Key.Observation}: C2ST {row.C2st:F3}", quiet: true,
+                label: group.Method.Name);
         }
 
         public void Failed(CellKey cell, Exception error)

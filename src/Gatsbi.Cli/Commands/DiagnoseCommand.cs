@@ -60,7 +60,7 @@ internal static class DiagnoseCommand
                 if (loaded.Info.Training.TryGetValue("source", out var source) && source.StartsWith("task ", StringComparison.Ordinal) && source != $"task {benchmark.Name}")
                     Console.Error.WriteLine($"warning: {modelPath} was trained on {source}, not task {benchmark.Name}.");
             }
-            var (xo, observationDescription) = ReadObservation(parse, observation, observationFile, benchmark, posterior.DataDimension);
+            var (xo, observationDescription) = ObservationOptions.Read(parse, observation, observationFile, benchmark, posterior.DataDimension, "the predictive check");
             int workerCount = parse.GetValue(workers);
             Presets.RequireAtLeast(1, workerCount, "--workers");
             IPrior prior = benchmark?.Prior ?? UserPrior(parse, low, high, posterior.Support, modelPath, posterior.ParameterDimension);
@@ -99,26 +99,6 @@ internal static class DiagnoseCommand
             return 0;
         }));
         return command;
-    }
-
-    private static (float[] Observation, string Description) ReadObservation(ParseResult parse, Option<int?> number, Option<string?> file, BenchmarkTask? task, int dataDimension)
-    {
-        string? path = parse.GetValue(file);
-        int? k = parse.GetValue(number);
-        if (path is not null && k is not null) throw new ArgumentException("Give --observation K or --observation-file FILE, not both.");
-        if (path is null)
-        {
-            if (task is null) throw new ArgumentException("Give --observation-file XO.csv: the observation for the predictive check (numbered observations belong to benchmark tasks).");
-            int chosen = k ?? 1;
-            if (chosen is < 1 or > BenchmarkTask.ObservationCount)
-                throw new ArgumentException($"--observation must be between 1 and {BenchmarkTask.ObservationCount}; got {chosen}.");
-            return (task.Observation(chosen), $"observation {chosen}");
-        }
-        var table = MatrixFile.Read(path, "data");
-        if (table.Rows != 1) throw new ArgumentException($"{path}: expected exactly one observation row; found {table.Rows}.");
-        if (table.Columns != dataDimension)
-            throw new ArgumentException($"{path}: the observation has {table.Columns} values; the model takes data of dimension {dataDimension}.");
-        return (table.Values.Row(0).ToArray(), $"the observation in {Path.GetFileName(path)}");
     }
 
     /// <summary>The box prior of a model trained on user data: --prior-low/--prior-high, else the support saved in the model.</summary>

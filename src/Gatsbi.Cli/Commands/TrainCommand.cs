@@ -1,54 +1,154 @@
 using System.CommandLine;
 using Gatsbi.Benchmarks;
 using Gatsbi.Distributions;
+using Gatsbi.Inference.Abc;
 using Gatsbi.Simulation;
 using Gatsbi.Storage;
 
 namespace Gatsbi.Cli.Commands;
 
 /// <summary>
-/// Trains a GATSBI posterior either on a benchmark task (simulating its budget) or on user data: a θ file
-/// and an x file with one simulation per row.
+/// Trains a posterior either on a benchmark task (simulating its budget) or on user data: a θ file and an x
+/// file with one simulation per row. GATSBI and NPE are amortised and save a model file; REJ-ABC and SMC-ABC
+/// spend the budget on one observation and write its posterior samples.
 /// </summary>
 internal static class TrainCommand
 {
+    public static readonly string[] Methods = ["gatsbi", "npe", "rej-abc", "smc-abc"];
+
     public static Command Create()
     {
+        var method = new Option<string>("--method") { Description = $"Inference method: {string.Join(", ", Methods)}", DefaultValueFactory = _ => "gatsbi" };
         var task = new Option<string?>("--task") { Description = $"Benchmark task to simulate: {string.Join(", ", TaskRegistry.Names)}" };
         var thetaFile = new Option<string?>("--theta") { Description = "Parameters, one simulation per row (with --x): .csv, .csv.gz or .npy" };
         var xFile = new Option<string?>("--x") { Description = "Simulated data, row i simulated from row i of --theta: .csv, .csv.gz or .npy" };
         var low = new Option<float[]?>("--prior-low") { Description = "Lower support bounds for user data (one per parameter)", AllowMultipleArgumentsPerToken = true };
         var high = new Option<float[]?>("--prior-high") { Description = "Upper support bounds for user data (one per parameter)", AllowMultipleArgumentsPerToken = true };
         var simulations = new Option<int>("--simulations") { Description = "Simulation budget for --task", DefaultValueFactory = _ => 10_000 };
-        var preset = new Option<string>("--preset") { Description = "fast (tuned for CPUs) or paper (the published configuration)", DefaultValueFactory = _ => "fast" };
+        var preset = new Option<string>("--preset") { Description = "GATSBI preset: fast (tuned for CPUs) or paper (the published configuration)", DefaultValueFactory = _ => "fast" };
+        var flow = Presets.FlowOption();
         var seed = new Option<ulong>("--seed") { Description = "Root seed of the whole run", DefaultValueFactory = _ => 1 };
-        var epochs = new Option<int?>("--epochs") { Description = "Override the preset's epoch count" };
+        var epochs = new Option<int?>("--epochs") { Description = "Override the preset's epoch count (GATSBI), or cap NPE's epochs" };
         var ensemble = Presets.EnsembleOption();
-        var threads = new Option<int?>("--threads") { Description = "TorchSharp threads (default: chosen by network size)" };
+        var threads = new Option<int?>("--threads") { Description = "TorchSharp threads (default: chosen by network size for GATSBI, 1 for NPE)" };
+        var observation = new Option<int?>("--observation") { Description = "ABC: the task's observation number (1..10, default 1)" };
+        var observationFile = new Option<string?>("--observation-file") { Description = "ABC: the observation x_o, one row of .csv, .csv.gz or .npy" };
+        var samples = new Option<int>("--samples") { Description = "ABC: posterior samples to write", DefaultValueFactory = _ => 10_000 };
         var output = new Option<string>("--out") { Description = "Output folder", Required = true };
-        var command = new Command("train", "Train a GATSBI posterior and save it as one model file.")
+        var command = new Command("train", "Train a posterior (GATSBI or NPE: saved as one model file; REJ-ABC or SMC-ABC: samples for one observation).")
         {
-            task, thetaFile, xFile, low, high, simulations, preset, seed, epochs, threads, ensemble, output,
+            method, task, thetaFile, xFile, low, high, simulations, preset, flow, seed, epochs, threads, ensemble, observation, observationFile, samples, output,
         };
         command.SetAction(parse => CommandRunner.Run(cancel =>
         {
             ulong root = parse.GetValue(seed);
-            string presetName = parse.GetValue(preset)!;
-            var options = Presets.WithOverrides(Presets.Get(presetName), parse.GetValue(epochs), parse.GetValue(threads), parse.GetValue(ensemble));
-            var (data, support, parameterNames, dataNames, source) = LoadData(parse, task, thetaFile, xFile, low, high, simulations, root);
+            string dir = parse.GetValue(output)!;
+            string name = parse.GetValue(method)!.ToLowerInvariant();
+            if (!Methods.Contains(name)) throw new ArgumentException($"--method: unknown method '{name}'. Known methods: {string.Join(", ", Methods)}.");
+            if (name is "rej-abc" or "smc-abc")
+                return RunAbc(parse, name, task, thetaFile, xFile, low, high, simulations, observation, observationFile, samples, root, dir, cancel);
+            if (parse.GetValue(observation) is not null || parse.GetValue(observationFile) is not null)
+                throw new ArgumentException($"--observation and --observation-file apply to the ABC methods; {name} is amortised and serves any observation (use gatsbi sample).");
 
-            var result = Steps.Train(data, support, options, root, cancel);
-            using var posterior = result.Posterior;
-            var info = new ModelInfo(parameterNames, dataNames, new Dictionary<string, string>
+            var (data, support, parameterNames, dataNames, source) = LoadData(parse, task, thetaFile, xFile, low, high, simulations, root);
+            var facts = new Dictionary<string, string> { ["source"] = source, ["simulations"] = data.Count.ToString(), ["seed"] = root.ToString() };
+            if (name == "npe")
             {
-                ["source"] = source, ["preset"] = presetName, ["simulations"] = data.Count.ToString(), ["seed"] = root.ToString(),
-                ["epochs"] = result.Epochs.ToString(), ["stop_reason"] = result.StopReason.ToString(), ["threads"] = result.Threads.ToString(),
-                ["ensemble"] = posterior.Members.Count.ToString(),
-            });
-            Steps.WriteTrainingOutputs(parse.GetValue(output)!, result, posterior, info);
+                var options = Presets.Npe(parse.GetValue(flow)!, parse.GetValue(epochs), parse.GetValue(threads));
+                var result = Steps.TrainNpe(data, support, options, root, cancel);
+                using var npe = result.Posterior;
+                facts["method"] = "npe";
+                facts["flow"] = options.Flow.Kind.ToString().ToLowerInvariant();
+                facts["epochs"] = result.Epochs.ToString();
+                facts["best_epoch"] = result.BestEpoch.ToString();
+                facts["stop_reason"] = result.StopReason.ToString();
+                facts["threads"] = result.Threads.ToString();
+                Steps.WriteNpeOutputs(dir, result, new ModelInfo(parameterNames, dataNames, facts));
+                return 0;
+            }
+
+            string presetName = parse.GetValue(preset)!;
+            var gatsbi = Presets.WithOverrides(Presets.Get(presetName), parse.GetValue(epochs), parse.GetValue(threads), parse.GetValue(ensemble));
+            var trained = Steps.Train(data, support, gatsbi, root, cancel);
+            using var posterior = trained.Posterior;
+            facts["method"] = "gatsbi";
+            facts["preset"] = presetName;
+            facts["epochs"] = trained.Epochs.ToString();
+            facts["stop_reason"] = trained.StopReason.ToString();
+            facts["threads"] = trained.Threads.ToString();
+            facts["ensemble"] = posterior.Members.Count.ToString();
+            Steps.WriteTrainingOutputs(dir, trained, posterior, new ModelInfo(parameterNames, dataNames, facts));
             return 0;
         }));
         return command;
+    }
+
+    /// <summary>
+    /// REJ-ABC on a task (fresh simulations) or on user files (the whole bank is the budget); SMC-ABC on a task.
+    /// Writes the posterior samples, the accepted particles with weights and distances, and a pair plot.
+    /// </summary>
+    private static int RunAbc(ParseResult parse, string name, Option<string?> task, Option<string?> thetaFile, Option<string?> xFile,
+        Option<float[]?> low, Option<float[]?> high, Option<int> simulations, Option<int?> observation, Option<string?> observationFile,
+        Option<int> samples, ulong root, string dir, CancellationToken cancel)
+    {
+        int count = parse.GetValue(samples);
+        Presets.RequireAtLeast(1, count, "--samples");
+        string? taskName = parse.GetValue(task);
+        var benchmark = taskName is null ? null : TaskRegistry.Get(taskName);
+        AbcResult result;
+        string[] parameterNames;
+        float[] xo;
+        string description;
+        int? number = parse.GetValue(observation);
+        if (benchmark is not null)
+        {
+            if (parse.GetValue(thetaFile) is not null || parse.GetValue(xFile) is not null)
+                throw new ArgumentException("Give either --task, or --theta and --x (user data), not both.");
+            (xo, description) = ObservationOptions.Read(parse, observation, observationFile, benchmark, benchmark.DataDimension, name);
+            int budget = parse.GetValue(simulations);
+            Presets.RequireAtLeast(1, budget, "--simulations");
+            parameterNames = benchmark.ParameterNames;
+            Console.WriteLine($"{name.ToUpperInvariant()} on task {benchmark.Name}, {description}, {budget:N0} simulations, seed {root}.");
+            using var bar = new ProgressBar(name, budget);
+            result = name == "rej-abc"
+                ? new RejectionAbc().Run(benchmark.Prior, benchmark.Simulator, xo, budget, root, bar.AsProgress(), cancel)
+                : new SmcAbc().Run(benchmark.Prior, benchmark.Simulator, xo, budget, root, bar.AsProgress(), cancel);
+            bar.Complete();
+        }
+        else
+        {
+            if (name == "smc-abc")
+                throw new ArgumentException("SMC-ABC simulates as it goes, so it needs a simulator: give --task. With simulations already in files (--theta, --x) use --method rej-abc.");
+            var (data, _, names, _, source) = LoadData(parse, task, thetaFile, xFile, low, high, simulations, root);
+            (xo, description) = ObservationOptions.Read(parse, observation, observationFile, null, data.DataDimension, name);
+            parameterNames = names;
+            Console.WriteLine($"REJ-ABC on {source}, {description}: {data.Count:N0} simulations.");
+            result = new RejectionAbc().Run(data, xo);
+        }
+        cancel.ThrowIfCancellationRequested();
+        Console.WriteLine($"{result.Populations} population(s), {result.SimulationsUsed:N0} simulations, final ε {result.Epsilons[^1]:G4}" +
+                          (result.Posterior.Kde is { } kde ? $", KDE bandwidth {kde.Bandwidth:G4}" : "") + $"; {result.Elapsed.TotalSeconds:F1} s.");
+
+        Directory.CreateDirectory(dir);
+        var drawn = result.Posterior.Sample(xo, count, root).Samples;
+        string samplesPath = Path.Combine(dir, "samples.csv");
+        MatrixFile.Write(samplesPath, new NamedMatrix(parameterNames, drawn));
+        var particles = new float[result.Particles.GetLength(0), parameterNames.Length + 2];
+        for (int i = 0; i < particles.GetLength(0); i++)
+        {
+            for (int j = 0; j < parameterNames.Length; j++) particles[i, j] = result.Particles[i, j];
+            particles[i, parameterNames.Length] = (float)result.Weights[i];
+            particles[i, parameterNames.Length + 1] = (float)result.Distances[i];
+        }
+        string particlesPath = Path.Combine(dir, "particles.csv");
+        MatrixFile.Write(particlesPath, new NamedMatrix([.. parameterNames, "weight", "distance"], particles));
+        Console.WriteLine($"Samples: {samplesPath}; accepted particles: {particlesPath}");
+        bool hasReference = benchmark is not null && parse.GetValue(observationFile) is null && benchmark.HasReferencePosterior(number ?? 1);
+        Steps.WritePairPlot(Path.Combine(dir, "pairplot.png"), parameterNames, drawn,
+            hasReference ? benchmark!.ReferencePosterior(number ?? 1) : null, benchmark?.Prior.Support,
+            hasReference ? benchmark!.TrueParameters(number ?? 1) : null,
+            $"{name.ToUpperInvariant()}, {description}, {result.SimulationsUsed:N0} simulations", label: name.ToUpperInvariant());
+        return 0;
     }
 
     private static (SimulationSet Data, Support? Support, string[] ParameterNames, string[] DataNames, string Source) LoadData(

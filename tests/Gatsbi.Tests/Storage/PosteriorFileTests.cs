@@ -51,7 +51,7 @@ public sealed class PosteriorFileTests : TorchTest, IDisposable
         using var original = NewPosterior();
         PosteriorFile.Save(path, original, Info);
         var loaded = PosteriorFile.Load(path);
-        using var posterior = loaded.Posterior;
+        using var posterior = (GatsbiPosterior)loaded.Posterior;
 
         Assert.Equal(PosteriorFile.FormatVersion, loaded.FormatVersion);
         Assert.Equal(Info.ParameterNames, loaded.Info.ParameterNames);
@@ -90,7 +90,7 @@ public sealed class PosteriorFileTests : TorchTest, IDisposable
         using var original = NewEnsemble();
         PosteriorFile.Save(path, original, Info);
         var loaded = PosteriorFile.Load(path);
-        using var posterior = loaded.Posterior;
+        using var posterior = (GatsbiPosterior)loaded.Posterior;
         Assert.Equal(3, posterior.Members.Count);
         Assert.Equal(original.Sample(Observation, 301, seed: 4).Samples, posterior.Sample(Observation, 301, seed: 4).Samples);
     }
@@ -106,7 +106,7 @@ public sealed class PosteriorFileTests : TorchTest, IDisposable
         var path = _temp.File("bounded.gatsbi");
         PosteriorFile.Save(path, original, Info);
         var loaded = PosteriorFile.Load(path);
-        using var posterior = loaded.Posterior;
+        using var posterior = (GatsbiPosterior)loaded.Posterior;
         Assert.True(posterior.Generator.Spec.MapsToSupport);
         var expected = original.Sample(Observation, 300, seed: 6);
         Assert.Equal(0, expected.Rejected);
@@ -128,7 +128,7 @@ public sealed class PosteriorFileTests : TorchTest, IDisposable
         var path = _temp.File("v1.gatsbi");
         File.WriteAllBytes(path, Framed(1, Encoding.UTF8.GetBytes(header), state));
         var loaded = PosteriorFile.Load(path);
-        using var posterior = loaded.Posterior;
+        using var posterior = (GatsbiPosterior)loaded.Posterior;
         Assert.Equal(1, loaded.FormatVersion);
         Assert.Single(posterior.Members);
         Assert.Equal(original.Sample(Observation, 200, seed: 8).Samples, posterior.Sample(Observation, 200, seed: 8).Samples);

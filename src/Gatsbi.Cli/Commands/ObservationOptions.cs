@@ -1,0 +1,31 @@
+using System.CommandLine;
+using Gatsbi.Benchmarks;
+using Gatsbi.Storage;
+
+namespace Gatsbi.Cli.Commands;
+
+/// <summary>How commands take an observation x_o: a task's numbered observation, or one row of a file.</summary>
+internal static class ObservationOptions
+{
+    /// <summary>The observation from --observation K (default 1 for a task) or --observation-file; <paramref name="purpose"/> names what it is for in errors.</summary>
+    public static (float[] Observation, string Description) Read(ParseResult parse, Option<int?> number, Option<string?> file, BenchmarkTask? task,
+        int dataDimension, string purpose)
+    {
+        string? path = parse.GetValue(file);
+        int? k = parse.GetValue(number);
+        if (path is not null && k is not null) throw new ArgumentException("Give --observation K or --observation-file FILE, not both.");
+        if (path is null)
+        {
+            if (task is null) throw new ArgumentException($"Give --observation-file XO.csv: the observation for {purpose} (numbered observations belong to benchmark tasks).");
+            int chosen = k ?? 1;
+            if (chosen is < 1 or > BenchmarkTask.ObservationCount)
+                throw new ArgumentException($"--observation must be between 1 and {BenchmarkTask.ObservationCount}; got {chosen}.");
+            return (task.Observation(chosen), $"observation {chosen}");
+        }
+        var table = MatrixFile.Read(path, "data");
+        if (table.Rows != 1) throw new ArgumentException($"{path}: expected exactly one observation row; found {table.Rows}.");
+        if (table.Columns != dataDimension)
+            throw new ArgumentException($"{path}: the observation has {table.Columns} values; expected data of dimension {dataDimension}.");
+        return (table.Values.Row(0).ToArray(), $"the observation in {Path.GetFileName(path)}");
+    }
+}
