@@ -42,10 +42,12 @@ internal static class BenchCommand
             foreach (var name in taskNames) TaskRegistry.Get(name); // unknown names fail before any work
             string presetName = parse.GetValue(preset)!;
             var options = Presets.WithOverrides(Presets.Get(presetName), parse.GetValue(epochs), parse.GetValue(threads), parse.GetValue(ensemble));
+            // Checked even when NPE is not among the methods, so that a mistyped --flow never goes unnoticed.
+            var npe = NpeMethodFor(parse.GetValue(flow)!, parse.GetValue(threads));
             var methodList = SplitList(parse.GetValue(methods)!).Select(m => m.ToLowerInvariant() switch
             {
                 "gatsbi" => (IInferenceMethod)new GatsbiMethod(presetName.ToLowerInvariant(), options),
-                "npe" => NpeMethodFor(parse.GetValue(flow)!, parse.GetValue(threads)),
+                "npe" => npe,
                 "rej-abc" => new RejectionAbcMethod(new RejectionAbcOptions()),
                 "smc-abc" => new SmcAbcMethod(new SmcAbcOptions()),
                 _ => throw new ArgumentException($"--methods: unknown method '{m}'. Known methods: {string.Join(", ", TrainCommand.Methods)}."),
@@ -167,7 +169,7 @@ internal static class BenchCommand
             var task = group.Task;
             Steps.WritePairPlot(Path.Combine(plots, GroupName(group), $"pairplot_observation_{row.Key.Observation}.png"), task.ParameterNames,
                 samples, reference, task.Prior.Support, task.TrueParameters(row.Key.Observation),
-                $"{task.Name}, {group.Method.Name}, {group.Simulations:N0} simulations, observation {row.Key.Observation}: C2ST {row.C2st:F3}", quiet: true,
+                $"{task.Name}, {group.Method.Name}, {group.Simulations:N0} sim., obs. {row.Key.Observation}: C2ST {row.C2st:F3}", quiet: true,
                 label: group.Method.Name);
         }
 

@@ -45,6 +45,7 @@ internal static class TrainCommand
             string dir = parse.GetValue(output)!;
             string name = parse.GetValue(method)!.ToLowerInvariant();
             if (!Methods.Contains(name)) throw new ArgumentException($"--method: unknown method '{name}'. Known methods: {string.Join(", ", Methods)}.");
+            var npeOptions = Presets.Npe(parse.GetValue(flow)!, parse.GetValue(epochs), parse.GetValue(threads));
             if (name is "rej-abc" or "smc-abc")
                 return RunAbc(parse, name, task, thetaFile, xFile, low, high, simulations, observation, observationFile, samples, root, dir, cancel);
             if (parse.GetValue(observation) is not null || parse.GetValue(observationFile) is not null)
@@ -54,11 +55,10 @@ internal static class TrainCommand
             var facts = new Dictionary<string, string> { ["source"] = source, ["simulations"] = data.Count.ToString(), ["seed"] = root.ToString() };
             if (name == "npe")
             {
-                var options = Presets.Npe(parse.GetValue(flow)!, parse.GetValue(epochs), parse.GetValue(threads));
-                var result = Steps.TrainNpe(data, support, options, root, cancel);
+                var result = Steps.TrainNpe(data, support, npeOptions, root, cancel);
                 using var npe = result.Posterior;
                 facts["method"] = "npe";
-                facts["flow"] = options.Flow.Kind.ToString().ToLowerInvariant();
+                facts["flow"] = npeOptions.Flow.Kind.ToString().ToLowerInvariant();
                 facts["epochs"] = result.Epochs.ToString();
                 facts["best_epoch"] = result.BestEpoch.ToString();
                 facts["stop_reason"] = result.StopReason.ToString();

@@ -111,6 +111,45 @@ public sealed class BenchmarkRunnerTests : TorchTest, IDisposable
         Assert.Contains(npe.Mean.ToString("F3", System.Globalization.CultureInfo.InvariantCulture), markdown);
     }
 
+    /// <summary>
+    /// A per-observation method runs once for every observation, on that observation, with a seed of its own;
+    /// a resumed run repeats only the missing observations.
+    /// </summary>
+    [Fact]
+    public void Per_observation_methods_run_once_per_observation_with_their_own_seeds()
+    {
+        var results = new ResultsFile(Path.Combine(_temp.Path, "results.csv"));
+        var method = new ExactPerObservation();
+        SmallRunner.Run(Plan(method, 1, 2), results);
+        Assert.Equal(2, method.Runs.Count);
+        var task = TaskRegistry.Get("two_moons");
+        Assert.Equal(task.Observation(1), method.Runs[0].Observation);
+        Assert.Equal(task.Observation(2), method.Runs[1].Observation);
+        Assert.NotEqual(method.Runs[0].Seed, method.Runs[1].Seed);
+        Assert.All(method.Runs, r => Assert.Equal(300, r.Simulations));
+        Assert.All(results.Read(), r => Assert.True(r.Succeeded, r.Status));
+        Assert.All(results.Read(), r => Assert.InRange(r.C2st, 0.38, 0.62)); // exact samples, as above
+
+        SmallRunner.Run(Plan(method, 1, 2, 3), results);
+        Assert.Equal(3, method.Runs.Count);
+        Assert.Equal(task.Observation(3), method.Runs[2].Observation);
+    }
+
+    /// <summary>Exact two_moons samples, but through the per-observation interface, recording each call.</summary>
+    private sealed class ExactPerObservation : IObservationMethod
+    {
+        public List<(float[] Observation, ulong Seed, int Simulations)> Runs { get; } = [];
+        public string Name => "Exact";
+        public string Preset => "observation";
+
+        public TrainedPosterior Infer(IPrior prior, ISimulator simulator, float[] observation, int simulations, ulong seed,
+            IProgress<WorkProgress>? progress, CancellationToken cancellation)
+        {
+            Runs.Add((observation, seed, simulations));
+            return new TrainedPosterior(new ExactTwoMoons.ClosedForm(), 0, 1, TimeSpan.Zero);
+        }
+    }
+
     /// <summary>The exact two_moons posterior as a "method": isolates the runner from training noise.</summary>
     private sealed class ExactTwoMoons : IAmortizedMethod
     {
@@ -124,7 +163,7 @@ public sealed class BenchmarkRunnerTests : TorchTest, IDisposable
             return new TrainedPosterior(new ClosedForm(), 0, 1, TimeSpan.Zero);
         }
 
-        private sealed class ClosedForm : IPosterior
+        internal sealed class ClosedForm : IPosterior
         {
             public int ParameterDimension => 2;
             public int DataDimension => 2;

@@ -32,6 +32,58 @@ public sealed class CliTests : TorchTest, IDisposable
         Assert.Equal(250, table.Rows);
     }
 
+    /// <summary>NPE saves the same kind of model file as GATSBI, and gatsbi sample reads either.</summary>
+    [Fact]
+    public void Npe_trains_to_a_model_file_that_sample_reads()
+    {
+        string dir = Path.Combine(_temp.Path, "npe");
+        var train = Run("train", "--method", "npe", "--task", "two_moons", "--simulations", "400", "--epochs", "30", "--out", dir);
+        Assert.True(train.Code == 0, train.Error);
+        Assert.Contains("Trained 30 epochs", train.Out);
+        foreach (var file in new[] { "posterior.gatsbi", "training_log.csv", "training.png" })
+            Assert.True(File.Exists(Path.Combine(dir, file)), $"{file} missing; output: {train.Out}");
+        Assert.Equal(["epoch", "training_loss", "validation_log_prob", "seconds"], CsvMatrix.Read(Path.Combine(dir, "training_log.csv")).ColumnNames);
+
+        string observation = Path.Combine(_temp.Path, "xo.csv");
+        File.WriteAllText(observation, "data_1,data_2\n-0.68,0.02\n");
+        string samples = Path.Combine(_temp.Path, "npe_samples.csv");
+        var sample = Run("sample", "--model", Path.Combine(dir, "posterior.gatsbi"), "--observation", observation, "--n", "200", "--out", samples);
+        Assert.True(sample.Code == 0, sample.Error);
+        var table = CsvMatrix.Read(samples);
+        Assert.Equal(200, table.Rows);
+        for (int i = 0; i < table.Rows; i++)
+            Assert.All(table.Values.Row(i).ToArray(), v => Assert.InRange(v, -1f, 1f)); // rejection to the prior box
+    }
+
+    [Theory]
+    [InlineData("rej-abc")]
+    [InlineData("smc-abc")]
+    public void Abc_writes_samples_particles_and_a_pair_plot_for_one_observation(string method)
+    {
+        string dir = Path.Combine(_temp.Path, method);
+        var run = Run("train", "--method", method, "--task", "two_moons", "--simulations", "1000", "--observation", "3", "--samples", "500", "--out", dir);
+        Assert.True(run.Code == 0, run.Error);
+        Assert.Contains("observation 3", run.Out);
+        Assert.Equal(500, CsvMatrix.Read(Path.Combine(dir, "samples.csv")).Rows);
+        var particles = CsvMatrix.Read(Path.Combine(dir, "particles.csv"));
+        Assert.Equal(100, particles.Rows);
+        Assert.Equal(["parameter_1", "parameter_2", "weight", "distance"], particles.ColumnNames);
+        Assert.Equal(1.0, Enumerable.Range(0, 100).Sum(i => (double)particles.Values[i, 2]), 4);
+        Assert.True(File.Exists(Path.Combine(dir, "pairplot.png")));
+    }
+
+    [Theory]
+    [InlineData("SMC-ABC simulates as it goes", "--method", "smc-abc", "--theta", "t.csv", "--x", "x.csv")]
+    [InlineData("apply to the ABC methods", "--method", "npe", "--task", "two_moons", "--observation", "2")]
+    [InlineData("unknown method 'snpe'", "--method", "snpe", "--task", "two_moons")]
+    [InlineData("--observation must be between 1 and 10", "--method", "rej-abc", "--task", "two_moons", "--observation", "11")]
+    public void Method_option_errors_say_what_is_wrong(string expected, params string[] options)
+    {
+        var result = Run(["train", .. options, "--out", Path.Combine(_temp.Path, "x")]);
+        Assert.Equal(2, result.Code);
+        Assert.Contains(expected, result.Error);
+    }
+
     [Fact]
     public void A_missing_model_file_is_an_input_error_naming_the_file()
     {
