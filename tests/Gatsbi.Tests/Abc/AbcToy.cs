@@ -16,7 +16,8 @@ internal static class AbcToy
 
     public static BoxUniform Prior { get; } = new(Dimension, -10, 10);
 
-    public static ISimulator Simulator { get; } = new NoisyIdentity();
+    /// <summary>x = θ + N(0, 0.5²·I): the same likelihood as the diagnostics' conjugate model.</summary>
+    public static ISimulator Simulator => Diagnostics.ConjugateGaussian.Simulator;
 
     /// <summary>Mean of |θ − x_o|² over the rows of <paramref name="samples"/>.</summary>
     public static double MeanSquaredDistanceToObservation(float[,] samples)
@@ -37,18 +38,6 @@ internal static class AbcToy
         for (int i = 0; i < samples.GetLength(0); i++)
             for (int j = 0; j < means.Length; j++) means[j] += samples[i, j];
         return [.. means.Select(m => m / samples.GetLength(0))];
-    }
-
-    private sealed class NoisyIdentity : ISimulator
-    {
-        public int ParameterDimension => Dimension;
-        public int DataDimension => Dimension;
-
-        public void Simulate(float[,] theta, float[,] x, Rng rng)
-        {
-            for (int i = 0; i < theta.GetLength(0); i++)
-                for (int j = 0; j < Dimension; j++) x[i, j] = (float)(theta[i, j] + NoiseStd * rng.Normal());
-        }
     }
 }
 
