@@ -77,6 +77,36 @@ public static class GatsbiLoss
         return loss.MoveToOuterDisposeScope();
     }
 
+    /// <summary>
+    /// The cross-entropy discriminator loss of sequential GATSBI with per-sample weights:
+    /// mean_i [−a_i log(d_real,i + ε) − b_i log(1 − d_fake,i + ε)]. A null weight vector means all ones. Weights
+    /// are matched to the logits row by row (the reference implementation multiplied a (B) vector with (B, 1)
+    /// outputs, which broadcast to (B, B) and replaced every weight by the batch mean).
+    /// </summary>
+    public static Tensor WeightedDiscriminator(Tensor realLogits, Tensor fakeLogits, Tensor? realWeights, Tensor? fakeWeights)
+    {
+        using var scope = NewDisposeScope();
+        var real = Weighted(LogOf(sigmoid(realLogits)), realWeights);
+        var fake = Weighted(LogOneMinus(sigmoid(fakeLogits)), fakeWeights);
+        return real.mean().neg().Minus(fake.mean()).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The matching generator loss: mean_i b_i log(1 − d_fake,i + ε).</summary>
+    public static Tensor WeightedGenerator(Tensor fakeLogits, Tensor? fakeWeights)
+    {
+        using var scope = NewDisposeScope();
+        return Weighted(LogOneMinus(sigmoid(fakeLogits)), fakeWeights).mean().MoveToOuterDisposeScope();
+    }
+
+    private static Tensor Weighted(Tensor perSample, Tensor? weights)
+    {
+        var flat = perSample.reshape(-1);
+        if (weights is null) return flat;
+        if (weights.numel() != flat.numel())
+            throw new ArgumentException($"{weights.numel()} weights for {flat.numel()} discriminator outputs; give one weight per sample.");
+        return flat.mul(weights.reshape(-1).to_type(flat.dtype));
+    }
+
     /// <summary>log(d + ε).</summary>
     private static Tensor LogOf(Tensor d) => d.Plus(LogEpsilon).log();
 

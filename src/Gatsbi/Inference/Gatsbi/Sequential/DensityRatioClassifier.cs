@@ -1,0 +1,154 @@
+using Gatsbi.Native;
+using Gatsbi.Nn;
+using Gatsbi.Randomness;
+using TorchSharp;
+using TorchSharp.Modules;
+using Mlp = TorchSharp.Modules.Sequential;
+using static TorchSharp.torch;
+
+namespace Gatsbi.Inference.Gatsbi.Sequential;
+
+/// <summary>Settings of <see cref="DensityRatioClassifier"/>; the defaults follow the scikit-learn classifier of the reference implementation.</summary>
+public sealed record DensityRatioOptions
+{
+    public int[] HiddenUnits { get; init; } = [128, 128, 128, 128];
+    public double LearningRate { get; init; } = 1e-3;
+    public int BatchSize { get; init; } = 200;
+    public int MaxEpochs { get; init; } = 5_000;
+
+    /// <summary>Training stops when the epoch loss has not improved by this much for <see cref="Patience"/> epochs (scikit-learn's tol).</summary>
+    public double Tolerance { get; init; } = 1e-4;
+    public int Patience { get; init; } = 10;
+
+    /// <summary>Added to both probabilities of the odds, bounding every odds value to about [1e-3, 1e3].</summary>
+    public double OddsSmoothing { get; init; } = 1e-3;
+}
+
+/// <summary>
+/// A binary classifier between samples of two distributions, class 0 and class 1, used for the density ratios
+/// of sequential GATSBI. With p the predicted probability of class 1, <see cref="Odds"/> gives
+/// (p + δ) / (1 − p + δ) ≈ (N₁ p₁(v)) / (N₀ p₀(v)) for class 1, and the reciprocal form for class 0.
+/// Inputs are standardised with class 0's statistics (the reference implementation fed raw values to an
+/// MLP, which makes the fit depend on the units). The network is a ReLU MLP trained with binary
+/// cross-entropy and Adam on shuffled minibatches.
+/// </summary>
+public sealed class DensityRatioClassifier : IDisposable
+{
+    private readonly Mlp _network;
+    private readonly Tensor _mean, _std;
+    private readonly double _smoothing;
+
+    private DensityRatioClassifier(Mlp network, Tensor mean, Tensor std, double smoothing, int epochs)
+    {
+        _network = network;
+        _mean = mean;
+        _std = std;
+        _smoothing = smoothing;
+        Epochs = epochs;
+    }
+
+    /// <summary>Training epochs run.</summary>
+    public int Epochs { get; }
+
+    /// <summary>Trains a classifier between <paramref name="class0"/> (label 0) and <paramref name="class1"/> (label 1); same seed, same classifier.</summary>
+    public static DensityRatioClassifier Train(float[,] class0, float[,] class1, ulong seed, DensityRatioOptions? options = null)
+    {
+        TorchRuntime.EnsureLoaded();
+        options ??= new DensityRatioOptions();
+        int n0 = class0.GetLength(0), n1 = class1.GetLength(0), d = class0.GetLength(1);
+        if (class1.GetLength(1) != d)
+            throw new ArgumentException($"The two classes have {d} and {class1.GetLength(1)} columns; they must describe the same variables.");
+        if (n0 < 1 || n1 < 1) throw new ArgumentException($"Both classes need samples; got {n0} and {n1}.");
+
+        lock (TorchProcessState.Gate)
+        {
+            manual_seed(Seeds.ForTorch(Seeds.Derive(seed, Seeds.Streams.Networks)));
+            var layers = new List<(string, nn.Module<Tensor, Tensor>)>();
+            int previous = d;
+            for (int i = 0; i < options.HiddenUnits.Length; i++)
+            {
+                layers.Add(($"linear{i + 1}", nn.Linear(previous, options.HiddenUnits[i])));
+                layers.Add(($"relu{i + 1}", nn.ReLU()));
+                previous = options.HiddenUnits[i];
+            }
+            layers.Add(("output", nn.Linear(previous, 1)));
+            var network = nn.Sequential(layers);
+            using var scope = NewDisposeScope();
+            var inputs = cat([tensor(class0), tensor(class1)], 0);
+            var labels = cat([zeros(n0), ones(n1)], 0);
+            var mean = inputs.narrow(0, 0, n0).mean([0]);
+            var spread = n0 > 1 ? inputs.narrow(0, 0, n0).std(0) : ones(d);
+            var std = where(spread.gt(TorchScalars.Of(1e-8)), spread, ones_like(spread));
+            var standardized = inputs.Minus(mean).div(std);
+            int epochs = Fit(network, standardized, labels, seed, options);
+            network.DetachFromDisposeScopes();
+            network.eval();
+            return new DensityRatioClassifier(network, mean.DetachFromDisposeScope(), std.DetachFromDisposeScope(), options.OddsSmoothing, epochs);
+        }
+    }
+
+    private static int Fit(Mlp network, Tensor inputs, Tensor labels, ulong seed, DensityRatioOptions options)
+    {
+        long rows = inputs.shape[0];
+        int batch = (int)Math.Min(options.BatchSize, rows);
+        Parameter[] parameters = [.. network.parameters()];
+        using var optimizer = new AdamOptimizer(parameters, options.LearningRate, 0.9, 0.999);
+        using var shuffle = new torch.Generator(Seeds.Derive(seed, Seeds.Streams.Training));
+        double best = double.PositiveInfinity;
+        int stale = 0, epoch = 0;
+        network.train();
+        while (epoch < options.MaxEpochs && stale < options.Patience)
+        {
+            epoch++;
+            double sum = 0;
+            using (NewDisposeScope())
+            {
+                var order = randperm(rows, generator: shuffle);
+                for (long start = 0; start < rows; start += batch)
+                {
+                    using var step = NewDisposeScope();
+                    long n = Math.Min(batch, rows - start);
+                    var index = order.narrow(0, start, n);
+                    optimizer.ZeroGrad();
+                    var logits = network.forward(inputs.index_select(0, index)).squeeze(1);
+                    var loss = nn.functional.binary_cross_entropy_with_logits(logits, labels.index_select(0, index));
+                    loss.backward();
+                    optimizer.Step();
+                    sum += loss.item<float>() * n;
+                }
+            }
+            double mean = sum / rows;
+            // scikit-learn's rule: an epoch counts as an improvement only if it beats the best by the tolerance.
+            if (mean > best - options.Tolerance) stale++;
+            else stale = 0;
+            best = Math.Min(best, mean);
+        }
+        return epoch;
+    }
+
+    /// <summary>
+    /// Per-row odds of class <paramref name="classIndex"/>: (p_k + δ) / (1 − p_k + δ), where p_k is the predicted
+    /// probability of that class. For class 1 this estimates N₁ p₁(v) / (N₀ p₀(v)); for class 0 the reciprocal.
+    /// </summary>
+    public double[] Odds(float[,] samples, int classIndex)
+    {
+        if (classIndex is not (0 or 1)) throw new ArgumentOutOfRangeException(nameof(classIndex), classIndex, "The classifier has classes 0 and 1.");
+        if (samples.GetLength(1) != _mean.shape[0])
+            throw new ArgumentException($"The samples have {samples.GetLength(1)} columns; the classifier was trained on {_mean.shape[0]}.");
+        double[] p1;
+        using (NewDisposeScope())
+        using (no_grad())
+        {
+            var logits = _network.forward(tensor(samples).Minus(_mean).div(_std)).squeeze(1);
+            p1 = sigmoid(logits).to_type(ScalarType.Float64).data<double>().ToArray();
+        }
+        return [.. p1.Select(p => classIndex == 1 ? (p + _smoothing) / (1 - p + _smoothing) : (1 - p + _smoothing) / (p + _smoothing))];
+    }
+
+    public void Dispose()
+    {
+        _network.Dispose();
+        _mean.Dispose();
+        _std.Dispose();
+    }
+}
