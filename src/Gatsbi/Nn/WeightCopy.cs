@@ -5,14 +5,15 @@ using static TorchSharp.torch;
 namespace Gatsbi.Nn;
 
 /// <summary>
-/// A detached copy of a set of parameters: the exponential moving average of a generator's weights, or
-/// the best checkpoint seen so far. Every operation runs without autograd and in place.
+/// A detached copy of a set of parameters (or of any tensors, such as buffers): the exponential moving
+/// average of a generator's weights, the best checkpoint seen so far, or the committed state of an unrolled
+/// discriminator. Every operation runs without autograd and in place.
 /// </summary>
 public sealed class WeightCopy : IDisposable
 {
     private readonly Tensor[] _values;
 
-    public WeightCopy(IReadOnlyList<Parameter> parameters)
+    public WeightCopy(IReadOnlyList<Tensor> parameters)
     {
         using var _ = no_grad();
         // Detached from any enclosing dispose scope: the copy lives as long as this object.
@@ -20,7 +21,7 @@ public sealed class WeightCopy : IDisposable
     }
 
     /// <summary>copy ← decay · copy + (1 − decay) · parameters.</summary>
-    public void Average(IReadOnlyList<Parameter> parameters, double decay)
+    public void Average(IReadOnlyList<Tensor> parameters, double decay)
     {
         using var _ = no_grad();
         Scalar keep = TorchScalars.Of(decay), take = TorchScalars.Of(1 - decay);
@@ -28,21 +29,21 @@ public sealed class WeightCopy : IDisposable
     }
 
     /// <summary>copy ← parameters.</summary>
-    public void CopyFrom(IReadOnlyList<Parameter> parameters)
+    public void CopyFrom(IReadOnlyList<Tensor> parameters)
     {
         using var _ = no_grad();
         for (int i = 0; i < _values.Length; i++) _values[i].copy_(parameters[i]);
     }
 
     /// <summary>parameters ← copy.</summary>
-    public void CopyTo(IReadOnlyList<Parameter> parameters)
+    public void CopyTo(IReadOnlyList<Tensor> parameters)
     {
         using var _ = no_grad();
         for (int i = 0; i < _values.Length; i++) parameters[i].copy_(_values[i]);
     }
 
     /// <summary>Exchanges the copy with the parameters (to evaluate the averaged weights, then swap back).</summary>
-    public void Swap(IReadOnlyList<Parameter> parameters)
+    public void Swap(IReadOnlyList<Tensor> parameters)
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();

@@ -27,6 +27,27 @@ public sealed class WeightCopyTests : TorchTest
         Assert.Equal(new[] { 4f, 2f }, Values(p));
     }
 
+    /// <summary>An unrolled discriminator's committed state includes its buffers (spectral-norm vectors), which are plain tensors.</summary>
+    [Fact]
+    public void Buffers_are_restored_with_the_parameters()
+    {
+        manual_seed(2);
+        using var layer = new SpectralNormLinear(3, 4);
+        Tensor[] state = [.. layer.parameters(), .. layer.buffers()];
+        Assert.True(layer.buffers().Any());
+        var before = state.Select(TensorValues.Floats).ToArray();
+        using var committed = new WeightCopy(state);
+        using (no_grad())
+        {
+            layer.train();
+            layer.forward(randn(5, 3)); // a training-mode call advances the power iteration (buffers change)
+            foreach (var p in layer.parameters()) p.add_(ones_like(p));
+        }
+        Assert.NotEqual(before, state.Select(TensorValues.Floats).ToArray());
+        committed.CopyTo(state);
+        Assert.Equal(before, state.Select(TensorValues.Floats).ToArray());
+    }
+
     [Fact]
     public void Swap_exchanges_and_a_second_swap_restores()
     {

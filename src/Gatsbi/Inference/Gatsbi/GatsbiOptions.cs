@@ -30,6 +30,15 @@ public sealed record GatsbiOptions
     /// <summary>gen_iter: generator steps per epoch.</summary>
     public int GeneratorSteps { get; init; } = 1;
 
+    /// <summary>
+    /// Unrolled discriminator optimisation (first order, as the GATSBI code): after the committed discriminator
+    /// steps, this many extra steps on another shuffle give the discriminator the generator steps are taken
+    /// against; the next epoch starts from the committed state again (weights and spectral-norm vectors; the
+    /// optimiser's moments keep the discarded steps, as in the original). 0 turns it off; the shallow water
+    /// model used 10.
+    /// </summary>
+    public int UnrolledSteps { get; init; }
+
     public double GeneratorLearningRate { get; init; } = 1e-4;
     public double DiscriminatorLearningRate { get; init; } = 1e-4;
     public (double Beta1, double Beta2) GeneratorBetas { get; init; } = (0.9, 0.99);
@@ -167,6 +176,7 @@ public sealed record GatsbiOptions
         Discriminator.Validate();
         Require(DiscriminatorSteps >= 1, nameof(DiscriminatorSteps), "at least 1", DiscriminatorSteps);
         Require(GeneratorSteps >= 1, nameof(GeneratorSteps), "at least 1", GeneratorSteps);
+        Require(UnrolledSteps >= 0, nameof(UnrolledSteps), "at least 0", UnrolledSteps);
         Require(GeneratorLearningRate > 0, nameof(GeneratorLearningRate), "positive", GeneratorLearningRate);
         Require(DiscriminatorLearningRate > 0, nameof(DiscriminatorLearningRate), "positive", DiscriminatorLearningRate);
         Require(BatchSizeFraction is > 0 and <= 1, nameof(BatchSizeFraction), "in (0, 1]", BatchSizeFraction);

@@ -161,6 +161,8 @@ public sealed class GatsbiTrainer(GatsbiOptions options)
         private readonly List<TrainingRecord> _log = [];
         private readonly Parameter[] _gParams, _dParams;
         private readonly WeightCopy? _average;
+        private readonly WeightCopy? _committed;
+        private readonly Tensor[] _dState = [];
         private WeightCopy? _best;
         private double _bestScore = double.PositiveInfinity;
 
@@ -190,6 +192,12 @@ public sealed class GatsbiTrainer(GatsbiOptions options)
             _optG = new AdamOptimizer(_gParams, o.GeneratorLearningRate, o.GeneratorBetas.Beta1, o.GeneratorBetas.Beta2);
             _optD = new AdamOptimizer(_dParams, o.DiscriminatorLearningRate, o.DiscriminatorBetas.Beta1, o.DiscriminatorBetas.Beta2);
             if (o.GeneratorAverageDecay > 0) _average = new WeightCopy(_gParams);
+            if (o.UnrolledSteps > 0)
+            {
+                // The committed discriminator: weights and buffers (spectral-norm power-iteration vectors).
+                _dState = [.. d.parameters(), .. d.buffers()];
+                _committed = new WeightCopy(_dState);
+            }
         }
 
         private static Tensor Unbounded(ConditionalGenerator g, float[,] theta)
@@ -214,7 +222,13 @@ public sealed class GatsbiTrainer(GatsbiOptions options)
                 SetLearningRates(epoch);
                 using (NewDisposeScope())
                 {
-                    DiscriminatorPhase();
+                    _committed?.CopyTo(_dState);
+                    DiscriminatorPhase(_o.DiscriminatorSteps);
+                    if (_committed is not null)
+                    {
+                        _committed.CopyFrom(_dState);
+                        DiscriminatorPhase(_o.UnrolledSteps);
+                    }
                     GeneratorPhase();
                 }
                 bool last = epoch == _o.MaxEpochs;
@@ -236,9 +250,9 @@ public sealed class GatsbiTrainer(GatsbiOptions options)
             return (_log, reason.Value, epoch, clock.Elapsed);
         }
 
-        private void DiscriminatorPhase()
+        private void DiscriminatorPhase(int steps)
         {
-            var batches = Batches(_o.DiscriminatorSteps);
+            var batches = Batches(steps);
             foreach (var index in batches)
             {
                 var theta = _theta.index_select(0, index);
@@ -458,6 +472,7 @@ public sealed class GatsbiTrainer(GatsbiOptions options)
             _optD.Dispose();
             _average?.Dispose();
             _best?.Dispose();
+            _committed?.Dispose();
         }
     }
 }
