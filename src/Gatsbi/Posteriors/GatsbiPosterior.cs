@@ -51,10 +51,7 @@ public sealed class GatsbiPosterior : INeuralPosterior
     public PosteriorSamples Sample(ReadOnlySpan<float> observation, int count, ulong seed)
     {
         TorchRuntime.EnsureLoaded();
-        if (observation.Length != DataDimension)
-            throw new ArgumentException($"The observation has {observation.Length} values; this posterior was trained on data of dimension {DataDimension}.");
-        for (int j = 0; j < observation.Length; j++)
-            if (!float.IsFinite(observation[j])) throw new ArgumentException($"Observation value {j + 1} is {observation[j]}; it must be finite.");
+        ObservationChecks.RequireTrainedOn(observation, DataDimension);
         ArgumentOutOfRangeException.ThrowIfNegative(count);
 
         var accepted = new List<float[]>(count);

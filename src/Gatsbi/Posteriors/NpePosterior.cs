@@ -39,7 +39,8 @@ public sealed class NpePosterior : INeuralPosterior
     public PosteriorSamples Sample(ReadOnlySpan<float> observation, int count, ulong seed)
     {
         TorchRuntime.EnsureLoaded();
-        var x = CheckObservation(observation);
+        ObservationChecks.RequireTrainedOn(observation, DataDimension);
+        var x = observation.ToArray();
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         var accepted = new List<float[]>(count);
         long drawn = 0, cap = (long)MaxDrawFactor * count;
@@ -72,7 +73,8 @@ public sealed class NpePosterior : INeuralPosterior
     public double[] LogDensity(float[,] theta, ReadOnlySpan<float> observation)
     {
         TorchRuntime.EnsureLoaded();
-        var x = CheckObservation(observation);
+        ObservationChecks.RequireTrainedOn(observation, DataDimension);
+        var x = observation.ToArray();
         if (theta.GetLength(1) != ParameterDimension)
             throw new ArgumentException($"θ has {theta.GetLength(1)} columns; this posterior has {ParameterDimension} parameters.");
         int rows = theta.GetLength(0);
@@ -89,15 +91,6 @@ public sealed class NpePosterior : INeuralPosterior
                 result[i] = Support is null || Support.Contains(theta.Row(i)) ? values[i] : double.NegativeInfinity;
         }
         return result;
-    }
-
-    private float[] CheckObservation(ReadOnlySpan<float> observation)
-    {
-        if (observation.Length != DataDimension)
-            throw new ArgumentException($"The observation has {observation.Length} values; this posterior was trained on data of dimension {DataDimension}.");
-        for (int j = 0; j < observation.Length; j++)
-            if (!float.IsFinite(observation[j])) throw new ArgumentException($"Observation value {j + 1} is {observation[j]}; it must be finite.");
-        return observation.ToArray();
     }
 
     public void Dispose() => Flow.Dispose();

@@ -1,4 +1,5 @@
 using Gatsbi.Distributions;
+using Gatsbi.Posteriors;
 using Gatsbi.Simulation;
 
 namespace Gatsbi.Inference.Abc;
@@ -17,9 +18,7 @@ internal static class AbcRun
     {
         if (observation.Length != dataDimension)
             throw new ArgumentException($"The observation has {observation.Length} values but {source} {dataDimension}.");
-        for (int j = 0; j < observation.Length; j++)
-            if (!float.IsFinite(observation[j]))
-                throw new ArgumentException($"Observation value {j + 1} is {observation[j]}; it must be finite.");
+        ObservationChecks.RequireFinite(observation);
     }
 
     /// <summary>

@@ -35,14 +35,13 @@ public sealed record DensityRatioOptions
 public sealed class DensityRatioClassifier : IDisposable
 {
     private readonly Mlp _network;
-    private readonly Tensor _mean, _std;
+    private readonly Standardization _scale;
     private readonly double _smoothing;
 
-    private DensityRatioClassifier(Mlp network, Tensor mean, Tensor std, double smoothing, int epochs)
+    private DensityRatioClassifier(Mlp network, Standardization scale, double smoothing, int epochs)
     {
         _network = network;
-        _mean = mean;
-        _std = std;
+        _scale = scale;
         _smoothing = smoothing;
         Epochs = epochs;
     }
@@ -76,14 +75,13 @@ public sealed class DensityRatioClassifier : IDisposable
             using var scope = NewDisposeScope();
             var inputs = cat([tensor(class0), tensor(class1)], 0);
             var labels = cat([zeros(n0), ones(n1)], 0);
-            var mean = inputs.narrow(0, 0, n0).mean([0]);
-            var spread = n0 > 1 ? inputs.narrow(0, 0, n0).std(0) : ones(d);
-            var std = where(spread.gt(TorchScalars.Of(1e-8)), spread, ones_like(spread));
-            var standardized = inputs.Minus(mean).div(std);
-            int epochs = Fit(network, standardized, labels, seed, options);
+            var scale = new Standardization(d);
+            scale.Fit(inputs.narrow(0, 0, n0));
+            scale.DetachFromDisposeScopes();
+            int epochs = Fit(network, scale.forward(inputs), labels, seed, options);
             network.DetachFromDisposeScopes();
             network.eval();
-            return new DensityRatioClassifier(network, mean.DetachFromDisposeScope(), std.DetachFromDisposeScope(), options.OddsSmoothing, epochs);
+            return new DensityRatioClassifier(network, scale, options.OddsSmoothing, epochs);
         }
     }
 
@@ -133,13 +131,13 @@ public sealed class DensityRatioClassifier : IDisposable
     public double[] Odds(float[,] samples, int classIndex)
     {
         if (classIndex is not (0 or 1)) throw new ArgumentOutOfRangeException(nameof(classIndex), classIndex, "The classifier has classes 0 and 1.");
-        if (samples.GetLength(1) != _mean.shape[0])
-            throw new ArgumentException($"The samples have {samples.GetLength(1)} columns; the classifier was trained on {_mean.shape[0]}.");
+        if (samples.GetLength(1) != _scale.Mean.shape[0])
+            throw new ArgumentException($"The samples have {samples.GetLength(1)} columns; the classifier was trained on {_scale.Mean.shape[0]}.");
         double[] p1;
         using (NewDisposeScope())
         using (no_grad())
         {
-            var logits = _network.forward(tensor(samples).Minus(_mean).div(_std)).squeeze(1);
+            var logits = _network.forward(_scale.forward(tensor(samples))).squeeze(1);
             p1 = sigmoid(logits).to_type(ScalarType.Float64).data<double>().ToArray();
         }
         return [.. p1.Select(p => classIndex == 1 ? (p + _smoothing) / (1 - p + _smoothing) : (1 - p + _smoothing) / (p + _smoothing))];
@@ -148,7 +146,6 @@ public sealed class DensityRatioClassifier : IDisposable
     public void Dispose()
     {
         _network.Dispose();
-        _mean.Dispose();
-        _std.Dispose();
+        _scale.Dispose();
     }
 }
