@@ -12,6 +12,7 @@ var experiments = new Dictionary<string, Func<Settings, int>>
     ["plausibility"] = Plausibility.Run,
     ["mmd-speed"] = MmdSpeed.Run,
     ["study-table"] = StudyTable.Run,
+    ["sequential-study"] = SequentialStudy.Run,
 };
 if (args.Length == 0 || !experiments.TryGetValue(args[0], out var experiment))
 {

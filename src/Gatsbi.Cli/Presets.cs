@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Gatsbi.Inference.Gatsbi;
+using Gatsbi.Inference.Gatsbi.Sequential;
 using Gatsbi.Inference.Npe;
 using Gatsbi.Nn.Flows;
 
@@ -57,6 +58,53 @@ internal static class Presets
             MaxEpochs = maxEpochs ?? options.MaxEpochs,
             Threads = threads ?? options.Threads,
         };
+    }
+
+    /// <summary>The --correction option of sequential GATSBI.</summary>
+    public static Option<string> CorrectionOption() =>
+        new("--correction") { Description = "Sequential GATSBI's correction: invimpwts (inverse importance weights on the fake term), impwts (importance weights on the real term) or ebm (energy-based, rejection-sampled tilted latent)", DefaultValueFactory = _ => "invimpwts" };
+
+    /// <summary>The --rounds option of sequential GATSBI.</summary>
+    public static Option<int> RoundsOption() =>
+        new("--rounds") { Description = "Sequential GATSBI: rounds including the amortised round 0", DefaultValueFactory = _ => 2 };
+
+    /// <summary>The --round-epochs option of sequential GATSBI.</summary>
+    public static Option<int?> RoundEpochsOption() =>
+        new("--round-epochs") { Description = $"Sequential GATSBI: epochs of each round after round 0 (default {new SequentialOptions { Gatsbi = GatsbiOptions.Fast() }.LaterRoundEpochs:N0}; --epochs sets round 0's)" };
+
+    /// <summary>The --prior-mixture option of sequential GATSBI.</summary>
+    public static Option<double?> PriorMixtureOption() =>
+        new("--prior-mixture") { Description = $"Sequential GATSBI: share of each later round's parameters drawn from the prior (a defensive mixture proposal; default {new SequentialOptions { Gatsbi = GatsbiOptions.Fast() }.PriorMixture})" };
+
+    public static SequentialCorrection Correction(string name) => name.ToLowerInvariant() switch
+    {
+        "invimpwts" or "inv" => SequentialCorrection.InverseImportanceWeights,
+        "impwts" or "imp" => SequentialCorrection.ImportanceWeights,
+        "ebm" or "ebm_rej" => SequentialCorrection.EnergyBased,
+        _ => throw new ArgumentException($"--correction: unknown correction '{name}'; expected invimpwts, impwts or ebm."),
+    };
+
+    /// <summary>
+    /// Sequential GATSBI on a GATSBI preset: one generator unless --ensemble asks for more (every member trains
+    /// again for each observation), with the rounds and later-round epochs of the command line.
+    /// </summary>
+    public static SequentialOptions Sequential(GatsbiOptions gatsbi, int? ensemble, SequentialCorrection correction, int rounds, int? roundEpochs,
+        double? priorMixture = null)
+    {
+        if (priorMixture is { } m && m is not (>= 0 and < 1)) throw new ArgumentException($"--prior-mixture must be in [0, 1); got {m}.");
+        RequireAtLeast(2, rounds, "--rounds");
+        if (roundEpochs is { } e) RequireAtLeast(1, e, "--round-epochs");
+        var defaults = new SequentialOptions { Gatsbi = gatsbi };
+        var options = defaults with
+        {
+            Gatsbi = gatsbi with { EnsembleSize = ensemble ?? 1 },
+            Correction = correction,
+            Rounds = rounds,
+            LaterRoundEpochs = roundEpochs ?? defaults.LaterRoundEpochs,
+            PriorMixture = priorMixture ?? defaults.PriorMixture,
+        };
+        options.Validate();
+        return options;
     }
 
     public static void RequireAtLeast(int minimum, int value, string option)

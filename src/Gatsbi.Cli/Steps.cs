@@ -58,15 +58,16 @@ internal static class Steps
         return result;
     }
 
-    public static void WriteTrainingOutputs(string directory, GatsbiResult result, GatsbiPosterior posterior, ModelInfo info)
+    /// <summary>The model file, and the hold-out log as training_log.csv and training.png (titled <paramref name="title"/>).</summary>
+    public static void WriteTrainingOutputs(string directory, IReadOnlyList<TrainingRecord> log, GatsbiPosterior posterior, ModelInfo info,
+        string title = "GATSBI training (hold-out set)")
     {
         Directory.CreateDirectory(directory);
         string model = Path.Combine(directory, "posterior.gatsbi");
         PosteriorFile.Save(model, posterior, info);
         Console.WriteLine($"Model: {model}");
-        if (result.Log.Count == 0) return;
+        if (log.Count == 0) return;
 
-        var log = result.Log;
         string[] columns = ["epoch", "dis_loss", "gen_loss", "dis_grad", "gen_grad", "dreal_mean", "dreal_std", "dfake_mean", "dfake_std", "gen_lr", "seconds", "holdout_energy_score"];
         var rows = new float[log.Count, columns.Length];
         for (int i = 0; i < log.Count; i++)
@@ -79,7 +80,7 @@ internal static class Steps
         string csv = Path.Combine(directory, "training_log.csv");
         CsvMatrix.Write(csv, new NamedMatrix(columns, rows));
         string png = Path.Combine(directory, "training.png");
-        WriteTrainingCurves(png, TrainingCurves.Of(log)!, "GATSBI training (hold-out set)");
+        WriteTrainingCurves(png, TrainingCurves.Of(log)!, title);
         Console.WriteLine($"Training log: {csv}, {png}");
     }
 

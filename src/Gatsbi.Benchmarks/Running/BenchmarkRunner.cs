@@ -91,8 +91,13 @@ public sealed class BenchmarkRunner
             case IAmortizedMethod amortized:
                 RunAmortized(group, amortized, observations, results, observer, cancellation);
                 break;
+            case IStagedMethod staged:
+                RunStaged(group, staged, observations, results, observer, cancellation);
+                break;
             case IObservationMethod perObservation:
-                foreach (int k in observations) RunForObservation(group, perObservation, k, results, observer, cancellation);
+                foreach (int k in observations)
+                    RunForObservation(group, k, (seed, progress) => perObservation.Infer(task.Prior, task.Simulator, task.Observation(k), group.Simulations, seed,
+                        progress, cancellation), results, observer, cancellation);
                 break;
             default:
                 throw new ArgumentException($"Method {group.Method.Name} is neither amortised nor per observation.");
@@ -130,20 +135,43 @@ public sealed class BenchmarkRunner
     }
 
     /// <summary>
+    /// The observation-independent first stage once, with the group's seed, then the rest of the run for each
+    /// observation. If the first stage fails, every observation records its error.
+    /// </summary>
+    private void RunStaged(BenchmarkGroup group, IStagedMethod method, List<int> observations, ResultsFile results,
+        IBenchmarkObserver observer, CancellationToken cancellation)
+    {
+        var task = group.Task;
+        IObservationStage stage;
+        try
+        {
+            stage = method.Prepare(task.Prior, task.Simulator, group.Simulations, group.Seed, observer.MethodProgress(group, null), cancellation);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            foreach (int k in observations) Fail(results, observer, Key(group, k), e);
+            return;
+        }
+        using (stage)
+        {
+            foreach (int k in observations)
+                RunForObservation(group, k, (seed, progress) => stage.Infer(task.Observation(k), seed, progress, cancellation), results, observer, cancellation);
+        }
+    }
+
+    /// <summary>
     /// A run of its own for one observation, with a seed derived from the group's seed and the observation
     /// number, as sbibm runs every (task, method, budget, observation) separately.
     /// </summary>
-    private void RunForObservation(BenchmarkGroup group, IObservationMethod method, int observation, ResultsFile results,
-        IBenchmarkObserver observer, CancellationToken cancellation)
+    private void RunForObservation(BenchmarkGroup group, int observation, Func<ulong, IProgress<WorkProgress>?, TrainedPosterior> infer,
+        ResultsFile results, IBenchmarkObserver observer, CancellationToken cancellation)
     {
         cancellation.ThrowIfCancellationRequested();
-        var task = group.Task;
         TrainedPosterior trained;
         try
         {
             ulong seed = Seeds.Derive(group.Seed, Seeds.Streams.Observation, (ulong)observation);
-            trained = method.Infer(task.Prior, task.Simulator, task.Observation(observation), group.Simulations, seed,
-                observer.MethodProgress(group, observation), cancellation);
+            trained = infer(seed, observer.MethodProgress(group, observation));
             if (cancellation.IsCancellationRequested) { trained.Dispose(); cancellation.ThrowIfCancellationRequested(); }
         }
         catch (Exception e) when (e is not OperationCanceledException)

@@ -1,6 +1,7 @@
 using Gatsbi.Distributions;
 using Gatsbi.Inference.Abc;
 using Gatsbi.Inference.Gatsbi;
+using Gatsbi.Inference.Gatsbi.Sequential;
 using Gatsbi.Inference.Npe;
 using Gatsbi.Posteriors;
 using Gatsbi.Simulation;
@@ -28,6 +29,22 @@ public interface IObservationMethod : IInferenceMethod
 {
     TrainedPosterior Infer(IPrior prior, ISimulator simulator, float[] observation, int simulations, ulong seed,
         IProgress<WorkProgress>? progress, CancellationToken cancellation);
+}
+
+/// <summary>
+/// A per-observation method whose first stage does not depend on the observation, as round 0 of a sequential
+/// method: the benchmark runs that stage once per group and starts every observation's run from it.
+/// </summary>
+public interface IStagedMethod : IObservationMethod
+{
+    IObservationStage Prepare(IPrior prior, ISimulator simulator, int simulations, ulong seed, IProgress<WorkProgress>? progress, CancellationToken cancellation);
+}
+
+/// <summary>The observation-independent first stage of an <see cref="IStagedMethod"/>.</summary>
+public interface IObservationStage : IDisposable
+{
+    /// <summary>The rest of the run for one observation; the returned time includes the first stage's, what a run for this observation alone costs.</summary>
+    TrainedPosterior Infer(float[] observation, ulong seed, IProgress<WorkProgress>? progress, CancellationToken cancellation);
 }
 
 /// <summary>
@@ -102,4 +119,47 @@ public sealed class SmcAbcMethod(SmcAbcOptions options) : IObservationMethod
     public TrainedPosterior Infer(IPrior prior, ISimulator simulator, float[] observation, int simulations, ulong seed,
         IProgress<WorkProgress>? progress, CancellationToken cancellation) =>
         RejectionAbcMethod.Wrap(new SmcAbc(Options).Run(prior, simulator, observation, simulations, seed, progress, cancellation));
+}
+
+/// <summary>
+/// Sequential GATSBI with one correction, named as the GATSBI paper's tables: "GATSBI-inv" (inverse importance
+/// weights), "GATSBI-imp" (importance weights), "GATSBI-EBM" (energy-based). Round 0 is shared by all observations.
+/// </summary>
+public sealed class SequentialGatsbiMethod(string preset, SequentialOptions options) : IStagedMethod
+{
+    public string Name => NameOf(Options.Correction);
+    public string Preset { get; } = preset;
+    public SequentialOptions Options { get; } = options;
+
+    public static string NameOf(SequentialCorrection correction) => correction switch
+    {
+        SequentialCorrection.InverseImportanceWeights => "GATSBI-inv",
+        SequentialCorrection.ImportanceWeights => "GATSBI-imp",
+        SequentialCorrection.EnergyBased => "GATSBI-EBM",
+        _ => throw new ArgumentOutOfRangeException(nameof(correction), correction, null),
+    };
+
+    public IObservationStage Prepare(IPrior prior, ISimulator simulator, int simulations, ulong seed, IProgress<WorkProgress>? progress, CancellationToken cancellation)
+    {
+        var sequential = new SequentialGatsbi(Options);
+        return new Stage(sequential, sequential.FirstRound(prior, simulator, simulations, seed, progress, cancellation));
+    }
+
+    public TrainedPosterior Infer(IPrior prior, ISimulator simulator, float[] observation, int simulations, ulong seed,
+        IProgress<WorkProgress>? progress, CancellationToken cancellation)
+    {
+        using var stage = Prepare(prior, simulator, simulations, seed, progress, cancellation);
+        return stage.Infer(observation, seed, progress, cancellation);
+    }
+
+    private sealed class Stage(SequentialGatsbi sequential, SequentialStart start) : IObservationStage
+    {
+        public TrainedPosterior Infer(float[] observation, ulong seed, IProgress<WorkProgress>? progress, CancellationToken cancellation)
+        {
+            var result = sequential.Refine(start, observation, seed, progress, cancellation);
+            return new TrainedPosterior(result.Posterior, result.Epochs, result.Threads, result.Elapsed, TrainingCurves.Of(result.Log), result.SimulationSeconds);
+        }
+
+        public void Dispose() => start.Dispose();
+    }
 }

@@ -5,6 +5,7 @@ using Gatsbi.Benchmarks.Running;
 using Gatsbi.Cli.Benchmarking;
 using Gatsbi.Inference.Abc;
 using Gatsbi.Inference.Gatsbi;
+using Gatsbi.Inference.Gatsbi.Sequential;
 using Gatsbi.Nn.Flows;
 using Gatsbi.Simulation;
 
@@ -16,16 +17,22 @@ namespace Gatsbi.Cli.Commands;
 /// </summary>
 internal static class BenchCommand
 {
+    /// <summary>Sequential GATSBI, one name per correction (a run per observation).</summary>
+    public static readonly string[] SequentialMethods = ["gatsbi-inv", "gatsbi-imp", "gatsbi-ebm"];
+
     public static Command Create()
     {
         var tasks = new Option<string[]>("--tasks") { Description = "Tasks (comma-separated or repeated)", DefaultValueFactory = _ => ["two_moons"], AllowMultipleArgumentsPerToken = true };
-        var methods = new Option<string[]>("--methods") { Description = $"Methods: {string.Join(", ", TrainCommand.Methods)} (comma-separated or repeated)", DefaultValueFactory = _ => ["gatsbi"], AllowMultipleArgumentsPerToken = true };
+        var methods = new Option<string[]>("--methods") { Description = $"Methods: {string.Join(", ", [.. TrainCommand.Methods, .. SequentialMethods])} (comma-separated or repeated)", DefaultValueFactory = _ => ["gatsbi"], AllowMultipleArgumentsPerToken = true };
         var preset = new Option<string>("--preset") { Description = "GATSBI preset: fast or paper", DefaultValueFactory = _ => "fast" };
         var budgets = new Option<string>("--budgets") { Description = "Simulation budgets, comma-separated", DefaultValueFactory = _ => "1000,10000,100000" };
         var observations = new Option<string>("--observations") { Description = "Observation numbers: a list (1,2,5) or a range (1-10)", DefaultValueFactory = _ => "1-10" };
         var seeds = new Option<string>("--seeds") { Description = "Root seeds, comma-separated (one training run per seed)", DefaultValueFactory = _ => "1" };
         var epochs = new Option<int?>("--epochs") { Description = "Override the GATSBI preset's epoch count" };
         var flow = Presets.FlowOption();
+        var rounds = Presets.RoundsOption();
+        var roundEpochs = Presets.RoundEpochsOption();
+        var priorMixture = Presets.PriorMixtureOption();
         var ensemble = Presets.EnsembleOption();
         var threads = new Option<int?>("--threads") { Description = "TorchSharp threads for training (default: chosen by network size)" };
         var references = ReferenceOptions.Folder();
@@ -34,7 +41,7 @@ internal static class BenchCommand
         var samples = new Option<int>("--posterior-samples") { Description = "Posterior samples per cell, scored against as many reference samples", DefaultValueFactory = _ => BenchmarkTask.ReferenceSampleCount };
         var command = new Command("bench", "Benchmark methods on tasks × budgets × observations: C2ST and MMD per cell, summary beside the published numbers, plots. Resumes a stopped run.")
         {
-            tasks, methods, preset, flow, budgets, observations, seeds, epochs, threads, ensemble, references, output, noPairPlots, samples,
+            tasks, methods, preset, flow, rounds, roundEpochs, priorMixture, budgets, observations, seeds, epochs, threads, ensemble, references, output, noPairPlots, samples,
         };
         command.SetAction(parse => CommandRunner.Run(cancel =>
         {
@@ -44,13 +51,18 @@ internal static class BenchCommand
             var options = Presets.WithOverrides(Presets.Get(presetName), parse.GetValue(epochs), parse.GetValue(threads), parse.GetValue(ensemble));
             // Checked even when NPE is not among the methods, so that a mistyped --flow never goes unnoticed.
             var npe = NpeMethodFor(parse.GetValue(flow)!, parse.GetValue(threads));
+            SequentialGatsbiMethod Sequential(SequentialCorrection correction) => new(presetName.ToLowerInvariant(),
+                Presets.Sequential(options, parse.GetValue(ensemble), correction, parse.GetValue(rounds), parse.GetValue(roundEpochs), parse.GetValue(priorMixture)));
             var methodList = SplitList(parse.GetValue(methods)!).Select(m => m.ToLowerInvariant() switch
             {
                 "gatsbi" => (IInferenceMethod)new GatsbiMethod(presetName.ToLowerInvariant(), options),
+                "gatsbi-inv" => Sequential(SequentialCorrection.InverseImportanceWeights),
+                "gatsbi-imp" => Sequential(SequentialCorrection.ImportanceWeights),
+                "gatsbi-ebm" => Sequential(SequentialCorrection.EnergyBased),
                 "npe" => npe,
                 "rej-abc" => new RejectionAbcMethod(new RejectionAbcOptions()),
                 "smc-abc" => new SmcAbcMethod(new SmcAbcOptions()),
-                _ => throw new ArgumentException($"--methods: unknown method '{m}'. Known methods: {string.Join(", ", TrainCommand.Methods)}."),
+                _ => throw new ArgumentException($"--methods: unknown method '{m}'. Known methods: {string.Join(", ", [.. TrainCommand.Methods, .. SequentialMethods])}."),
             }).ToList();
             var plan = new BenchmarkPlan(taskNames, methodList, ParseInts(parse.GetValue(budgets)!, "--budgets"),
                 ParseObservations(parse.GetValue(observations)!), ParseInts(parse.GetValue(seeds)!, "--seeds").Select(s => (ulong)s).ToList(),

@@ -49,7 +49,7 @@ internal static class DemoCommand
                 ["task"] = task.Name, ["preset"] = "fast", ["simulations"] = data.Count.ToString(), ["seed"] = root.ToString(),
                 ["epochs"] = result.Epochs.ToString(), ["stop_reason"] = result.StopReason.ToString(), ["threads"] = result.Threads.ToString(),
             });
-            Steps.WriteTrainingOutputs(dir, result, posterior, info);
+            Steps.WriteTrainingOutputs(dir, result.Log, posterior, info);
 
             var reference = referenceSource is null ? null : task.ReferencePosterior(number);
             var samples = Steps.Sample(posterior, x0, BenchmarkTask.ReferenceSampleCount, root);

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using Gatsbi.Benchmarks;
 using Gatsbi.Storage;
 
@@ -9,10 +10,22 @@ internal static class ObservationOptions
 {
     /// <summary>The observation from --observation K (default 1 for a task) or --observation-file; <paramref name="purpose"/> names what it is for in errors.</summary>
     public static (float[] Observation, string Description) Read(ParseResult parse, Option<int?> number, Option<string?> file, BenchmarkTask? task,
+        int dataDimension, string purpose) =>
+        Resolve(parse.GetValue(number), parse.GetValue(file), task, dataDimension, purpose);
+
+    /// <summary>As <see cref="Read(ParseResult, Option{int?}, Option{string?}, BenchmarkTask?, int, string)"/>, with an --observation that takes a number K or a file.</summary>
+    public static (float[] Observation, string Description) Read(ParseResult parse, Option<string?> numberOrFile, Option<string?> file, BenchmarkTask? task,
         int dataDimension, string purpose)
     {
-        string? path = parse.GetValue(file);
-        int? k = parse.GetValue(number);
+        string? value = parse.GetValue(numberOrFile);
+        if (value is not null && int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int k))
+            return Resolve(k, parse.GetValue(file), task, dataDimension, purpose);
+        if (value is not null && parse.GetValue(file) is not null) throw new ArgumentException("Give --observation or --observation-file, not both.");
+        return Resolve(null, value ?? parse.GetValue(file), task, dataDimension, purpose);
+    }
+
+    private static (float[] Observation, string Description) Resolve(int? k, string? path, BenchmarkTask? task, int dataDimension, string purpose)
+    {
         if (path is not null && k is not null) throw new ArgumentException("Give --observation K or --observation-file FILE, not both.");
         if (path is null)
         {

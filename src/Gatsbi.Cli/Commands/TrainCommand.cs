@@ -1,7 +1,10 @@
 using System.CommandLine;
 using Gatsbi.Benchmarks;
 using Gatsbi.Distributions;
+using System.Globalization;
+using Gatsbi.Benchmarks.Running;
 using Gatsbi.Inference.Abc;
+using Gatsbi.Inference.Gatsbi.Sequential;
 using Gatsbi.Simulation;
 using Gatsbi.Storage;
 
@@ -31,13 +34,19 @@ internal static class TrainCommand
         var epochs = new Option<int?>("--epochs") { Description = "Override the preset's epoch count (GATSBI), or cap NPE's epochs" };
         var ensemble = Presets.EnsembleOption();
         var threads = new Option<int?>("--threads") { Description = "TorchSharp threads (default: chosen by network size for GATSBI, 1 for NPE)" };
-        var observation = new Option<int?>("--observation") { Description = "ABC: the task's observation number (1..10, default 1)" };
-        var observationFile = new Option<string?>("--observation-file") { Description = "ABC: the observation x_o, one row of .csv, .csv.gz or .npy" };
-        var samples = new Option<int>("--samples") { Description = "ABC: posterior samples to write", DefaultValueFactory = _ => 10_000 };
+        var observation = new Option<string?>("--observation") { Description = "ABC and --sequential: the task's observation number (1..10, default 1) or a file with the observation x_o (one row of .csv, .csv.gz or .npy)" };
+        var observationFile = new Option<string?>("--observation-file") { Description = "ABC and --sequential: the observation x_o, one row of .csv, .csv.gz or .npy" };
+        var samples = new Option<int>("--samples") { Description = "ABC and --sequential: posterior samples to write", DefaultValueFactory = _ => 10_000 };
+        var sequential = new Option<bool>("--sequential") { Description = "Sequential GATSBI: after an amortised round 0, rounds of simulations drawn from the posterior at the observation (needs --task)" };
+        var rounds = Presets.RoundsOption();
+        var roundEpochs = Presets.RoundEpochsOption();
+        var priorMixture = Presets.PriorMixtureOption();
+        var correction = Presets.CorrectionOption();
         var output = new Option<string>("--out") { Description = "Output folder", Required = true };
         var command = new Command("train", "Train a posterior (GATSBI or NPE: saved as one model file; REJ-ABC or SMC-ABC: samples for one observation).")
         {
-            method, task, thetaFile, xFile, low, high, simulations, preset, flow, seed, epochs, threads, ensemble, observation, observationFile, samples, output,
+            method, task, thetaFile, xFile, low, high, simulations, preset, flow, seed, epochs, threads, ensemble, observation, observationFile, samples,
+            sequential, rounds, roundEpochs, priorMixture, correction, output,
         };
         command.SetAction(parse => CommandRunner.Run(cancel =>
         {
@@ -46,10 +55,18 @@ internal static class TrainCommand
             string name = parse.GetValue(method)!.ToLowerInvariant();
             if (!Methods.Contains(name)) throw new ArgumentException($"--method: unknown method '{name}'. Known methods: {string.Join(", ", Methods)}.");
             var npeOptions = Presets.Npe(parse.GetValue(flow)!, parse.GetValue(epochs), parse.GetValue(threads));
+            string presetName = parse.GetValue(preset)!;
+            var gatsbi = Presets.WithOverrides(Presets.Get(presetName), parse.GetValue(epochs), parse.GetValue(threads), parse.GetValue(ensemble));
+            if (parse.GetValue(sequential))
+            {
+                if (name != "gatsbi") throw new ArgumentException($"--sequential runs sequential GATSBI; it does not apply to --method {name}.");
+                var options = Presets.Sequential(gatsbi, parse.GetValue(ensemble), Presets.Correction(parse.GetValue(correction)!), parse.GetValue(rounds), parse.GetValue(roundEpochs), parse.GetValue(priorMixture));
+                return RunSequential(parse, options, presetName, task, thetaFile, xFile, simulations, observation, observationFile, samples, root, dir, cancel);
+            }
             if (name is "rej-abc" or "smc-abc")
                 return RunAbc(parse, name, task, thetaFile, xFile, low, high, simulations, observation, observationFile, samples, root, dir, cancel);
             if (parse.GetValue(observation) is not null || parse.GetValue(observationFile) is not null)
-                throw new ArgumentException($"--observation and --observation-file apply to the ABC methods; {name} is amortised and serves any observation (use gatsbi sample).");
+                throw new ArgumentException($"--observation and --observation-file apply to the ABC methods and to --sequential; {name} is amortised and serves any observation (use gatsbi sample).");
 
             var (data, support, parameterNames, dataNames, source) = LoadData(parse, task, thetaFile, xFile, low, high, simulations, root);
             var facts = new Dictionary<string, string> { ["source"] = source, ["simulations"] = data.Count.ToString(), ["seed"] = root.ToString() };
@@ -67,8 +84,6 @@ internal static class TrainCommand
                 return 0;
             }
 
-            string presetName = parse.GetValue(preset)!;
-            var gatsbi = Presets.WithOverrides(Presets.Get(presetName), parse.GetValue(epochs), parse.GetValue(threads), parse.GetValue(ensemble));
             var trained = Steps.Train(data, support, gatsbi, root, cancel);
             using var posterior = trained.Posterior;
             facts["method"] = "gatsbi";
@@ -77,7 +92,7 @@ internal static class TrainCommand
             facts["stop_reason"] = trained.StopReason.ToString();
             facts["threads"] = trained.Threads.ToString();
             facts["ensemble"] = posterior.Members.Count.ToString();
-            Steps.WriteTrainingOutputs(dir, trained, posterior, new ModelInfo(parameterNames, dataNames, facts));
+            Steps.WriteTrainingOutputs(dir, trained.Log, posterior, new ModelInfo(parameterNames, dataNames, facts));
             return 0;
         }));
         return command;
@@ -88,7 +103,7 @@ internal static class TrainCommand
     /// Writes the posterior samples, the accepted particles with weights and distances, and a pair plot.
     /// </summary>
     private static int RunAbc(ParseResult parse, string name, Option<string?> task, Option<string?> thetaFile, Option<string?> xFile,
-        Option<float[]?> low, Option<float[]?> high, Option<int> simulations, Option<int?> observation, Option<string?> observationFile,
+        Option<float[]?> low, Option<float[]?> high, Option<int> simulations, Option<string?> observation, Option<string?> observationFile,
         Option<int> samples, ulong root, string dir, CancellationToken cancel)
     {
         int count = parse.GetValue(samples);
@@ -99,7 +114,7 @@ internal static class TrainCommand
         string[] parameterNames;
         float[] xo;
         string description;
-        int? number = parse.GetValue(observation);
+        int? number = ObservationNumber(parse, observation, observationFile);
         if (benchmark is not null)
         {
             if (parse.GetValue(thetaFile) is not null || parse.GetValue(xFile) is not null)
@@ -143,12 +158,82 @@ internal static class TrainCommand
         string particlesPath = Path.Combine(dir, "particles.csv");
         MatrixFile.Write(particlesPath, new NamedMatrix([.. parameterNames, "weight", "distance"], particles));
         Console.WriteLine($"Samples: {samplesPath}; accepted particles: {particlesPath}");
-        bool hasReference = benchmark is not null && parse.GetValue(observationFile) is null && benchmark.HasReferencePosterior(number ?? 1);
-        Steps.WritePairPlot(Path.Combine(dir, "pairplot.png"), parameterNames, drawn,
-            hasReference ? benchmark!.ReferencePosterior(number ?? 1) : null, benchmark?.Prior.Support,
-            hasReference ? benchmark!.TrueParameters(number ?? 1) : null,
-            $"{name.ToUpperInvariant()}, {description}, {result.SimulationsUsed:N0} simulations", label: name.ToUpperInvariant());
+        WritePairPlot(dir, benchmark, number, parameterNames, drawn, $"{name.ToUpperInvariant()}, {description}, {result.SimulationsUsed:N0} simulations",
+            name.ToUpperInvariant());
         return 0;
+    }
+
+    /// <summary>
+    /// Sequential GATSBI on a task for one observation: simulates every round, saves the posterior (a generator
+    /// trained for this observation), posterior samples at it, the training log of all rounds and a pair plot.
+    /// </summary>
+    private static int RunSequential(ParseResult parse, SequentialOptions options, string presetName, Option<string?> task, Option<string?> thetaFile,
+        Option<string?> xFile, Option<int> simulations, Option<string?> observation, Option<string?> observationFile, Option<int> samples,
+        ulong root, string dir, CancellationToken cancel)
+    {
+        int count = parse.GetValue(samples);
+        Presets.RequireAtLeast(1, count, "--samples");
+        if (parse.GetValue(thetaFile) is not null || parse.GetValue(xFile) is not null)
+            throw new ArgumentException("--sequential simulates every round as it goes, so it needs a simulator: give --task, not --theta and --x.");
+        string taskName = parse.GetValue(task) ?? throw new ArgumentException("--sequential needs --task: later rounds simulate at parameters drawn from the posterior.");
+        var benchmark = TaskRegistry.Get(taskName);
+        var (xo, description) = ObservationOptions.Read(parse, observation, observationFile, benchmark, benchmark.DataDimension, "sequential GATSBI");
+        int budget = parse.GetValue(simulations);
+        options.Validate(budget);
+        var budgets = options.Budgets(budget);
+        Console.WriteLine($"Sequential GATSBI ({SequentialGatsbiMethod.NameOf(options.Correction)}, preset {presetName}) on task {benchmark.Name}, {description}, " +
+                          $"{budget:N0} simulations in {options.Rounds} rounds ({string.Join(" + ", budgets.Select(b => b.ToString("N0")))}), seed {root}.");
+        SequentialResult result;
+        using (var bar = new ProgressBar("sequential", 1))
+        {
+            result = new SequentialGatsbi(options).Run(benchmark.Prior, benchmark.Simulator, xo, budget, root, bar.AsProgress(), cancel);
+            bar.Complete();
+        }
+        using var posterior = result.Posterior;
+        foreach (var round in result.Rounds)
+            Console.WriteLine($"  round {round.Index}: {round.Simulations:N0} simulations ({round.DroppedSimulations} dropped), {round.Epochs:N0} epochs, {round.Elapsed.TotalSeconds:F1} s" +
+                              (round.Index > 0 ? $"; ratio classifiers {round.ThetaClassifierEpochs} (θ) and {round.DataClassifierEpochs} (x) epochs" : ""));
+        var facts = new Dictionary<string, string>
+        {
+            ["source"] = $"task {benchmark.Name}",
+            ["method"] = "gatsbi-sequential",
+            ["correction"] = options.Correction.ToString(),
+            ["preset"] = presetName,
+            ["observation"] = string.Join(" ", xo.Select(v => v.ToString("R", CultureInfo.InvariantCulture))),
+            ["simulations"] = budget.ToString(),
+            ["round_simulations"] = string.Join(" ", budgets),
+            ["epochs"] = result.Epochs.ToString(),
+            ["threads"] = result.Threads.ToString(),
+            ["ensemble"] = posterior.Members.Count.ToString(),
+            ["seed"] = root.ToString(),
+        };
+        Steps.WriteTrainingOutputs(dir, result.Log, posterior, new ModelInfo(benchmark.ParameterNames, benchmark.DataNames, facts),
+            "Sequential GATSBI training, all rounds (hold-out set of round 0)");
+        var drawn = posterior.Sample(xo, count, root).Samples;
+        string samplesPath = Path.Combine(dir, "samples.csv");
+        MatrixFile.Write(samplesPath, new NamedMatrix(benchmark.ParameterNames, drawn));
+        Console.WriteLine($"Samples at the observation: {samplesPath}");
+        WritePairPlot(dir, benchmark, ObservationNumber(parse, observation, observationFile), benchmark.ParameterNames, drawn,
+            $"{SequentialGatsbiMethod.NameOf(options.Correction)}, {description}, {budget:N0} simulations", "GATSBI");
+        return 0;
+    }
+
+    /// <summary>The task's observation number when the observation is one (default 1), null when it comes from a file.</summary>
+    private static int? ObservationNumber(ParseResult parse, Option<string?> observation, Option<string?> observationFile)
+    {
+        if (parse.GetValue(observationFile) is not null) return null;
+        string? value = parse.GetValue(observation);
+        if (value is null) return 1;
+        return int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int k) ? k : null;
+    }
+
+    /// <summary>Samples against the reference posterior and true parameters when the observation is one of the task's.</summary>
+    private static void WritePairPlot(string dir, BenchmarkTask? benchmark, int? number, string[] names, float[,] drawn, string title, string label)
+    {
+        bool hasReference = benchmark is not null && number is { } k && benchmark.HasReferencePosterior(k);
+        Steps.WritePairPlot(Path.Combine(dir, "pairplot.png"), names, drawn,
+            hasReference ? benchmark!.ReferencePosterior(number!.Value) : null, benchmark?.Prior.Support,
+            hasReference ? benchmark!.TrueParameters(number!.Value) : null, title, label: label);
     }
 
     private static (SimulationSet Data, Support? Support, string[] ParameterNames, string[] DataNames, string Source) LoadData(

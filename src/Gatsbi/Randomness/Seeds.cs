@@ -21,6 +21,7 @@ public static class Seeds
         public const ulong Ensemble = 9;
         public const ulong Abc = 10;
         public const ulong Observation = 11;
+        public const ulong Round = 12;
     }
 
     public static ulong SplitMix64(ref ulong state)

@@ -135,6 +135,55 @@ public sealed class BenchmarkRunnerTests : TorchTest, IDisposable
         Assert.Equal(task.Observation(3), method.Runs[2].Observation);
     }
 
+    /// <summary>
+    /// A staged method prepares its observation-independent first stage once per group, with the group's seed,
+    /// and finishes the run per observation with that observation's own seed; the stage is disposed at the end.
+    /// </summary>
+    [Fact]
+    public void Staged_methods_share_their_first_stage_across_observations()
+    {
+        var results = new ResultsFile(Path.Combine(_temp.Path, "results.csv"));
+        var method = new ExactStaged();
+        SmallRunner.Run(Plan(method, 1, 2, 3), results);
+        Assert.Equal([5UL], method.Prepared); // the plan's seed
+        Assert.Equal(3, method.Runs.Count);
+        Assert.Equal(3, method.Runs.Select(r => r.Seed).Distinct().Count());
+        Assert.DoesNotContain(5UL, method.Runs.Select(r => r.Seed));
+        Assert.Equal(TaskRegistry.Get("two_moons").Observation(2), method.Runs[1].Observation);
+        Assert.True(method.Disposed);
+        Assert.All(results.Read(), r => Assert.True(r.Succeeded, r.Status));
+    }
+
+    /// <summary>Exact two_moons samples through the staged interface, recording the stage and each observation's call.</summary>
+    private sealed class ExactStaged : IStagedMethod
+    {
+        public List<ulong> Prepared { get; } = [];
+        public List<(float[] Observation, ulong Seed)> Runs { get; } = [];
+        public bool Disposed { get; private set; }
+        public string Name => "Staged";
+        public string Preset => "observation";
+
+        public IObservationStage Prepare(IPrior prior, ISimulator simulator, int simulations, ulong seed, IProgress<WorkProgress>? progress, CancellationToken cancellation)
+        {
+            Prepared.Add(seed);
+            return new Stage(this);
+        }
+
+        public TrainedPosterior Infer(IPrior prior, ISimulator simulator, float[] observation, int simulations, ulong seed,
+            IProgress<WorkProgress>? progress, CancellationToken cancellation) => throw new InvalidOperationException("the runner must use the stage");
+
+        private sealed class Stage(ExactStaged owner) : IObservationStage
+        {
+            public TrainedPosterior Infer(float[] observation, ulong seed, IProgress<WorkProgress>? progress, CancellationToken cancellation)
+            {
+                owner.Runs.Add((observation, seed));
+                return new TrainedPosterior(new ExactTwoMoons.ClosedForm(), 0, 1, TimeSpan.Zero);
+            }
+
+            public void Dispose() => owner.Disposed = true;
+        }
+    }
+
     /// <summary>Exact two_moons samples, but through the per-observation interface, recording each call.</summary>
     private sealed class ExactPerObservation : IObservationMethod
     {

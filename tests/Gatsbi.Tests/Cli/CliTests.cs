@@ -72,6 +72,41 @@ public sealed class CliTests : TorchTest, IDisposable
         Assert.True(File.Exists(Path.Combine(dir, "pairplot.png")));
     }
 
+    /// <summary>Tiny epochs: the plumbing of --sequential (files, observation from a file, the rounds' report), not accuracy.</summary>
+    [Fact]
+    public void Sequential_training_writes_a_model_samples_and_the_log_of_all_rounds()
+    {
+        string dir = Path.Combine(_temp.Path, "sequential");
+        string observation = Path.Combine(_temp.Path, "xo_seq.csv");
+        File.WriteAllText(observation, "data_1,data_2\n-0.68,0.02\n");
+        var run = Run("train", "--sequential", "--task", "two_moons", "--simulations", "600", "--rounds", "3", "--epochs", "20", "--round-epochs", "10",
+            "--correction", "ebm", "--observation", observation, "--samples", "300", "--out", dir);
+        Assert.True(run.Code == 0, run.Error);
+        Assert.Contains("150 + 225 + 225", run.Out);
+        Assert.Contains("round 2: 225 simulations", run.Out);
+        foreach (var file in new[] { "posterior.gatsbi", "training_log.csv", "training.png", "samples.csv", "pairplot.png" })
+            Assert.True(File.Exists(Path.Combine(dir, file)), $"{file} missing; output: {run.Out}");
+        Assert.Equal(300, CsvMatrix.Read(Path.Combine(dir, "samples.csv")).Rows);
+        var log = CsvMatrix.Read(Path.Combine(dir, "training_log.csv"));
+        Assert.Equal(40f, log.Values[log.Rows - 1, 0]); // 20 + 10 + 10 epochs on one axis
+        var loaded = PosteriorFile.Load(Path.Combine(dir, "posterior.gatsbi"));
+        using (loaded.Posterior) Assert.Equal("EnergyBased", loaded.Info.Training["correction"]);
+    }
+
+    [Theory]
+    [InlineData("does not apply to --method npe", "--sequential", "--method", "npe", "--task", "two_moons")]
+    [InlineData("--sequential needs --task", "--sequential", "--observation", "1")]
+    [InlineData("unknown correction 'magic'", "--sequential", "--task", "two_moons", "--correction", "magic")]
+    [InlineData("--rounds must be at least 2", "--sequential", "--task", "two_moons", "--rounds", "1")]
+    [InlineData("--prior-mixture must be in [0, 1)", "--sequential", "--task", "two_moons", "--prior-mixture", "1.5")]
+    [InlineData("too few for 2 rounds", "--sequential", "--task", "two_moons", "--simulations", "12")]
+    public void Sequential_option_errors_say_what_is_wrong(string expected, params string[] options)
+    {
+        var result = Run(["train", .. options, "--out", Path.Combine(_temp.Path, "x")]);
+        Assert.Equal(2, result.Code);
+        Assert.Contains(expected, result.Error);
+    }
+
     [Theory]
     [InlineData("SMC-ABC simulates as it goes", "--method", "smc-abc", "--theta", "t.csv", "--x", "x.csv")]
     [InlineData("apply to the ABC methods", "--method", "npe", "--task", "two_moons", "--observation", "2")]

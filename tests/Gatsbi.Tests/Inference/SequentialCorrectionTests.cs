@@ -29,7 +29,7 @@ public sealed class SequentialCorrectionTests(ITestOutputHelper output) : TorchT
         double expectedD = Enumerable.Range(0, 2).Average(i => -a[i] * Math.Log(Sigmoid(r[i]) + Eps) - b[i] * Math.Log(1 - Sigmoid(f[i]) + Eps));
         double expectedG = Enumerable.Range(0, 2).Average(i => b[i] * Math.Log(1 - Sigmoid(f[i]) + Eps));
         Assert.Equal(expectedD, GatsbiLoss.WeightedDiscriminator(real, fake, realWeights, fakeWeights).item<float>(), 5);
-        Assert.Equal(expectedG, GatsbiLoss.WeightedGenerator(fake, fakeWeights).item<float>(), 5);
+        Assert.Equal(expectedG, GatsbiLoss.WeightedGenerator(GatsbiLossKind.CrossEntropy, fake, fakeWeights).item<float>(), 5);
 
         // The reference implementation's broadcast replaced each weight by the batch mean; per-sample weights differ from that here.
         double batchMean = Enumerable.Range(0, 2).Average(i => -a.Average() * Math.Log(Sigmoid(r[i]) + Eps) - b.Average() * Math.Log(1 - Sigmoid(f[i]) + Eps));
@@ -45,8 +45,8 @@ public sealed class SequentialCorrectionTests(ITestOutputHelper output) : TorchT
         var ones3 = ones(3);
         Assert.Equal(GatsbiLoss.Discriminator(GatsbiLossKind.CrossEntropy, real, fake).item<float>(),
             GatsbiLoss.WeightedDiscriminator(real, fake, ones3, null).item<float>(), 6);
-        Assert.Equal(GatsbiLoss.Generator(GatsbiLossKind.CrossEntropy, fake).item<float>(), GatsbiLoss.WeightedGenerator(fake, ones3).item<float>(), 6);
-        Assert.Throws<ArgumentException>(() => GatsbiLoss.WeightedGenerator(fake, ones(2)));
+        Assert.Equal(GatsbiLoss.Generator(GatsbiLossKind.CrossEntropy, fake).item<float>(), GatsbiLoss.WeightedGenerator(GatsbiLossKind.CrossEntropy, fake, ones3).item<float>(), 6);
+        Assert.Throws<ArgumentException>(() => GatsbiLoss.WeightedGenerator(GatsbiLossKind.CrossEntropy, fake, ones(2)));
     }
 
     /// <summary>

@@ -91,11 +91,22 @@ public static class GatsbiLoss
         return real.mean().neg().Minus(fake.mean()).MoveToOuterDisposeScope();
     }
 
-    /// <summary>The matching generator loss: mean_i b_i log(1 − d_fake,i + ε).</summary>
-    public static Tensor WeightedGenerator(Tensor fakeLogits, Tensor? fakeWeights)
+    /// <summary>
+    /// The matching generator loss with per-sample weights on the fake term: mean_i b_i log(1 − d_fake,i + ε)
+    /// for <see cref="GatsbiLossKind.CrossEntropy"/>, or the non-saturating mean_i −b_i log(d_fake,i + ε), whose
+    /// optimum is the same weighted fake distribution. The other losses have no weighted form.
+    /// </summary>
+    public static Tensor WeightedGenerator(GatsbiLossKind kind, Tensor fakeLogits, Tensor? fakeWeights)
     {
         using var scope = NewDisposeScope();
-        return Weighted(LogOneMinus(sigmoid(fakeLogits)), fakeWeights).mean().MoveToOuterDisposeScope();
+        var dFake = sigmoid(fakeLogits);
+        Tensor loss = kind switch
+        {
+            GatsbiLossKind.CrossEntropy => Weighted(LogOneMinus(dFake), fakeWeights).mean(),
+            GatsbiLossKind.NonSaturating => Weighted(LogOf(dFake), fakeWeights).mean().neg(),
+            _ => throw new ArgumentException($"Per-sample weights are defined for the cross-entropy losses only; got {kind}."),
+        };
+        return loss.MoveToOuterDisposeScope();
     }
 
     private static Tensor Weighted(Tensor perSample, Tensor? weights)

@@ -22,6 +22,18 @@ public sealed record DensityRatioOptions
 
     /// <summary>Added to both probabilities of the odds, bounding every odds value to about [1e-3, 1e3].</summary>
     public double OddsSmoothing { get; init; } = 1e-3;
+
+    public void Validate()
+    {
+        if (HiddenUnits.Length == 0 || HiddenUnits.Any(u => u < 1))
+            throw new ArgumentException($"DensityRatioOptions.HiddenUnits must list at least one positive width; got [{string.Join(", ", HiddenUnits)}].");
+        if (!(LearningRate > 0)) throw new ArgumentException($"DensityRatioOptions.LearningRate must be positive; got {LearningRate}.");
+        if (BatchSize < 1) throw new ArgumentException($"DensityRatioOptions.BatchSize must be at least 1; got {BatchSize}.");
+        if (MaxEpochs < 1) throw new ArgumentException($"DensityRatioOptions.MaxEpochs must be at least 1; got {MaxEpochs}.");
+        if (!(Tolerance >= 0)) throw new ArgumentException($"DensityRatioOptions.Tolerance must be zero or positive; got {Tolerance}.");
+        if (Patience < 1) throw new ArgumentException($"DensityRatioOptions.Patience must be at least 1; got {Patience}.");
+        if (!(OddsSmoothing > 0)) throw new ArgumentException($"DensityRatioOptions.OddsSmoothing must be positive; got {OddsSmoothing}.");
+    }
 }
 
 /// <summary>
@@ -54,6 +66,7 @@ public sealed class DensityRatioClassifier : IDisposable
     {
         TorchRuntime.EnsureLoaded();
         options ??= new DensityRatioOptions();
+        options.Validate();
         int n0 = class0.GetLength(0), n1 = class1.GetLength(0), d = class0.GetLength(1);
         if (class1.GetLength(1) != d)
             throw new ArgumentException($"The two classes have {d} and {class1.GetLength(1)} columns; they must describe the same variables.");
@@ -92,6 +105,8 @@ public sealed class DensityRatioClassifier : IDisposable
         Parameter[] parameters = [.. network.parameters()];
         using var optimizer = new AdamOptimizer(parameters, options.LearningRate, 0.9, 0.999);
         using var shuffle = new torch.Generator(Seeds.Derive(seed, Seeds.Streams.Training));
+        // Trains even when the caller is inside a no-grad block (sequential GATSBI calls it between training rounds).
+        using var gradients = enable_grad();
         double best = double.PositiveInfinity;
         int stale = 0, epoch = 0;
         network.train();
@@ -130,17 +145,23 @@ public sealed class DensityRatioClassifier : IDisposable
     /// </summary>
     public double[] Odds(float[,] samples, int classIndex)
     {
+        using var scope = NewDisposeScope();
+        return Odds(tensor(samples), classIndex).to_type(ScalarType.Float64).data<double>().ToArray();
+    }
+
+    /// <summary>The odds of <paramref name="classIndex"/> for each row of a float tensor, as a constant (no gradient) float tensor.</summary>
+    public Tensor Odds(Tensor samples, int classIndex)
+    {
         if (classIndex is not (0 or 1)) throw new ArgumentOutOfRangeException(nameof(classIndex), classIndex, "The classifier has classes 0 and 1.");
-        if (samples.GetLength(1) != _scale.Mean.shape[0])
-            throw new ArgumentException($"The samples have {samples.GetLength(1)} columns; the classifier was trained on {_scale.Mean.shape[0]}.");
-        double[] p1;
-        using (NewDisposeScope())
-        using (no_grad())
-        {
-            var logits = _network.forward(_scale.forward(tensor(samples))).squeeze(1);
-            p1 = sigmoid(logits).to_type(ScalarType.Float64).data<double>().ToArray();
-        }
-        return [.. p1.Select(p => classIndex == 1 ? (p + _smoothing) / (1 - p + _smoothing) : (1 - p + _smoothing) / (p + _smoothing))];
+        if (samples.dim() != 2 || samples.shape[1] != _scale.Mean.shape[0])
+            throw new ArgumentException($"The samples have shape [{string.Join(", ", samples.shape)}]; the classifier was trained on {_scale.Mean.shape[0]} columns.");
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var logits = _network.forward(_scale.forward(samples)).squeeze(1).to_type(ScalarType.Float64);
+        // Class 0's probability is 1 − p₁; the odds of class 0 are the same expression with the roles swapped.
+        var p = sigmoid(classIndex == 1 ? logits : logits.neg());
+        var odds = p.Plus(_smoothing).div_(p.neg().PlusInPlace(1.0).PlusInPlace(_smoothing));
+        return odds.to_type(samples.dtype).MoveToOuterDisposeScope();
     }
 
     public void Dispose()

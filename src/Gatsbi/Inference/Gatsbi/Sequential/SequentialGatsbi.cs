@@ -1,0 +1,286 @@
+using System.Diagnostics;
+using Gatsbi.Distributions;
+using Gatsbi.Native;
+using Gatsbi.Nn;
+using Gatsbi.Posteriors;
+using Gatsbi.Randomness;
+using Gatsbi.Simulation;
+
+namespace Gatsbi.Inference.Gatsbi.Sequential;
+
+/// <summary>What one round of a sequential run did.</summary>
+public sealed record SequentialRound(
+    int Index,
+    int Simulations,
+    int DroppedSimulations,
+    int Epochs,
+    IReadOnlyList<TrainingRecord> Log,
+    TimeSpan Elapsed,
+    double SimulationSeconds,
+    int ThetaClassifierEpochs = 0,
+    int DataClassifierEpochs = 0);
+
+/// <summary>
+/// The outcome of a sequential run: a posterior for its observation (a generator conditioned on other data
+/// was trained toward the proposal rounds' region only, so use it at <see cref="Observation"/>) and every round's record.
+/// </summary>
+public sealed record SequentialResult(GatsbiPosterior Posterior, float[] Observation, IReadOnlyList<SequentialRound> Rounds, int Threads, TimeSpan Elapsed)
+{
+    public int Epochs => Rounds.Sum(r => r.Epochs);
+    public int Simulations => Rounds.Sum(r => r.Simulations);
+    public double SimulationSeconds => Rounds.Sum(r => r.SimulationSeconds);
+
+    /// <summary>The first generator's hold-out log of all rounds on one epoch axis: round r's epochs continue round r − 1's.</summary>
+    public IReadOnlyList<TrainingRecord> Log
+    {
+        get
+        {
+            var log = new List<TrainingRecord>();
+            int offset = 0;
+            foreach (var round in Rounds)
+            {
+                log.AddRange(round.Log.Select(r => r with { Epoch = r.Epoch + offset }));
+                if (round.Log.Count > 0) offset += round.Log[^1].Epoch;
+            }
+            return log;
+        }
+    }
+}
+
+/// <summary>
+/// Round 0 of a sequential run: amortised GATSBI on prior simulations, which does not depend on the observation.
+/// <see cref="SequentialGatsbi.Refine"/> copies it, so one first round can start runs for many observations
+/// (the reference implementation resumed its later rounds from a saved round-0 checkpoint in the same way).
+/// </summary>
+public sealed class SequentialStart : IDisposable
+{
+    internal SequentialStart(IPrior prior, ISimulator simulator, int[] budgets, GatsbiMember[] members, SimulationSet pairs, int holdOut,
+        SequentialRound round, int threads)
+    {
+        Prior = prior;
+        Simulator = simulator;
+        Budgets = budgets;
+        Members = members;
+        Pairs = pairs;
+        HoldOut = holdOut;
+        Round = round;
+        Threads = threads;
+    }
+
+    public IPrior Prior { get; }
+    public ISimulator Simulator { get; }
+
+    /// <summary>Simulations per round, round 0 included; they add up to the run's budget.</summary>
+    public IReadOnlyList<int> Budgets { get; }
+    public SequentialRound Round { get; }
+    public int Threads { get; }
+    internal GatsbiMember[] Members { get; }
+
+    /// <summary>Round 0's finite pairs, hold-out (the last <see cref="HoldOut"/>) included: the classifiers' class 0.</summary>
+    internal SimulationSet Pairs { get; }
+    internal int HoldOut { get; }
+
+    public void Dispose()
+    {
+        foreach (var m in Members) m.Dispose();
+    }
+}
+
+/// <summary>
+/// Sequential GATSBI (Ramesh et al. 2022, gatsbi_method.md §3, with the fixes marked there): round 0 trains
+/// amortised GATSBI on prior simulations; each later round draws parameters from the current posterior at the
+/// observation x_o (inside the prior's support), simulates them, rebuilds the round's density-ratio
+/// classifiers (round 0 against this round, on θ and on x), and continues training the same networks on all
+/// rounds' pairs. Each discriminator or generator step picks a round uniformly, and a batch of round k ≥ 1 is
+/// corrected with round k's classifiers, so that the generator's target stays the true posterior.
+/// </summary>
+public sealed class SequentialGatsbi(SequentialOptions options)
+{
+    /// <summary>Proposal draws allowed per requested parameter before a round gives up: proposals far outside the support are a sign of a failed round 0.</summary>
+    private const int MaxProposalDrawFactor = 1000;
+
+    public SequentialOptions Options { get; } = options;
+
+    /// <summary>Round 0 and the later rounds for one observation; the rounds use exactly <paramref name="simulations"/> simulations in all.</summary>
+    public SequentialResult Run(IPrior prior, ISimulator simulator, ReadOnlySpan<float> observation, int simulations, ulong seed,
+        IProgress<WorkProgress>? progress = null, CancellationToken cancellation = default)
+    {
+        var x = observation.ToArray();
+        ObservationChecks.RequireFinite(x);
+        if (x.Length != simulator.DataDimension)
+            throw new ArgumentException($"The observation has {x.Length} values; the simulator produces {simulator.DataDimension}.");
+        var clock = Stopwatch.StartNew();
+        // One progress scale over all rounds: round 0's epochs, then the later rounds'.
+        long first = (long)Options.Gatsbi.EnsembleSize * Options.Gatsbi.MaxEpochs;
+        long later = (long)Options.Gatsbi.EnsembleSize * Options.LaterRoundEpochs * (Options.Rounds - 1);
+        using var start = FirstRound(prior, simulator, simulations, seed, Shifted(progress, 0, first + later), cancellation);
+        var result = Refine(start, x, seed, Shifted(progress, first, first + later), cancellation);
+        return result with { Elapsed = clock.Elapsed };
+    }
+
+    /// <summary>Simulates round 0's share of <paramref name="simulations"/> from the prior and trains amortised GATSBI on it.</summary>
+    public SequentialStart FirstRound(IPrior prior, ISimulator simulator, int simulations, ulong seed,
+        IProgress<WorkProgress>? progress = null, CancellationToken cancellation = default)
+    {
+        TorchRuntime.EnsureLoaded();
+        Options.Validate(simulations);
+        if (prior.Dimension != simulator.ParameterDimension)
+            throw new ArgumentException($"The prior has {prior.Dimension} parameters; the simulator takes {simulator.ParameterDimension}.");
+        var budgets = Options.Budgets(simulations);
+        var clock = Stopwatch.StartNew();
+        long total = (long)Options.Gatsbi.EnsembleSize * Options.Gatsbi.MaxEpochs;
+        progress?.Report(new WorkProgress(0, total, "round 0: simulating"));
+        var (pairs, dropped) = new SimulationRunner().Run(prior, simulator, budgets[0], seed).DropNonFinite();
+        double simulationSeconds = clock.Elapsed.TotalSeconds;
+        int holdOut = Options.FirstRoundHoldOut(budgets[0]);
+        if (pairs.Count <= holdOut + 1)
+            throw new InvalidOperationException($"Round 0 kept {pairs.Count} of {budgets[0]} simulations after dropping non-finite ones; training needs more than {holdOut + 1}.");
+        var (train, holdOutPairs) = pairs.SplitHoldOut(holdOut);
+        var gatsbi = Options.Gatsbi with { HoldOut = holdOut };
+        var trainer = new GatsbiTrainer(gatsbi);
+        int batchSize = Options.BatchSize(budgets, 0);
+        int threads = trainer.ChooseThreads(pairs, batchSize);
+        cancellation.ThrowIfCancellationRequested();
+        lock (TorchProcessState.Gate)
+        {
+            var members = trainer.NewMembers(pairs, prior.Support, seed);
+            try
+            {
+                var outcomes = trainer.TrainMembers(members, [new TrainingRound(train, batchSize)], holdOutPairs, fitStandardization: true, threads,
+                    RoundProgress(progress, 0, 0, total), cancellation);
+                cancellation.ThrowIfCancellationRequested();
+                var round = new SequentialRound(0, budgets[0], dropped, outcomes.Sum(o => o.Epochs), outcomes[0].Log, clock.Elapsed, simulationSeconds);
+                return new SequentialStart(prior, simulator, budgets, members, pairs, holdOut, round, threads);
+            }
+            catch
+            {
+                foreach (var m in members) m.Dispose();
+                throw;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The later rounds for <paramref name="observation"/>, starting from copies of <paramref name="start"/>'s
+    /// networks (the start is left as it was). <paramref name="seed"/> drives the proposals, simulations,
+    /// classifiers and training of these rounds.
+    /// </summary>
+    public SequentialResult Refine(SequentialStart start, ReadOnlySpan<float> observation, ulong seed,
+        IProgress<WorkProgress>? progress = null, CancellationToken cancellation = default)
+    {
+        TorchRuntime.EnsureLoaded();
+        Options.Validate();
+        if (start.Budgets.Count != Options.Rounds)
+            throw new ArgumentException($"The first round was planned for {start.Budgets.Count} rounds; these options have {Options.Rounds}.");
+        var xo = observation.ToArray();
+        ObservationChecks.RequireFinite(xo);
+        if (xo.Length != start.Simulator.DataDimension)
+            throw new ArgumentException($"The observation has {xo.Length} values; the simulator produces {start.Simulator.DataDimension}.");
+
+        var clock = Stopwatch.StartNew();
+        var support = start.Prior.Support;
+        var gatsbi = Options.Gatsbi with
+        {
+            HoldOut = start.HoldOut,
+            MaxEpochs = Options.LaterRoundEpochs,
+            GeneratorLearningRate = Options.Gatsbi.GeneratorLearningRate * Options.LaterRoundLearningRateScale,
+            DiscriminatorLearningRate = Options.Gatsbi.DiscriminatorLearningRate * Options.LaterRoundLearningRateScale,
+        };
+        var trainer = new GatsbiTrainer(gatsbi);
+        var (train0, holdOut) = start.Pairs.SplitHoldOut(start.HoldOut);
+        var rounds = new List<TrainingRound> { new(train0, Options.BatchSize(start.Budgets, 0)) };
+        var records = new List<SequentialRound> { start.Round };
+        long perRound = (long)start.Members.Length * gatsbi.MaxEpochs, total = perRound * (Options.Rounds - 1);
+        lock (TorchProcessState.Gate)
+        {
+            var members = start.Members.Select(Copy).ToArray();
+            try
+            {
+                // The proposal shares the members' generators, which keep training between rounds.
+                var proposal = new GatsbiPosterior([.. members.Select(m => m.Generator)], support) { MaxDrawFactor = MaxProposalDrawFactor };
+                for (int r = 1; r < Options.Rounds; r++)
+                {
+                    cancellation.ThrowIfCancellationRequested();
+                    var roundClock = Stopwatch.StartNew();
+                    ulong roundSeed = Seeds.Derive(seed, Seeds.Streams.Round, (ulong)r);
+                    long done = perRound * (r - 1);
+                    progress?.Report(new WorkProgress(done, total, $"round {r}: simulating"));
+                    var (pairs, dropped) = Propose(proposal, start.Prior, start.Simulator, xo, start.Budgets[r], roundSeed);
+                    double simulationSeconds = roundClock.Elapsed.TotalSeconds;
+                    progress?.Report(new WorkProgress(done, total, $"round {r}: density-ratio classifiers"));
+                    var ratios = new ImportanceCorrection(
+                        DensityRatioClassifier.Train(start.Pairs.Theta, pairs.Theta, Seeds.Derive(roundSeed, Seeds.Streams.Networks, 0), Options.Classifier),
+                        DensityRatioClassifier.Train(start.Pairs.X, pairs.X, Seeds.Derive(roundSeed, Seeds.Streams.Networks, 1), Options.Classifier));
+                    rounds.Add(new TrainingRound(pairs, Options.BatchSize(start.Budgets, r), new RoundCorrection(Options.Correction, ratios, Options.Tilt)));
+                    var outcomes = trainer.TrainMembers(members, rounds, holdOut, fitStandardization: false, start.Threads,
+                        RoundProgress(progress, r, done, total), cancellation,
+                        m => Seeds.Derive(roundSeed, Seeds.Streams.Ensemble, (ulong)m));
+                    records.Add(new SequentialRound(r, start.Budgets[r], dropped, outcomes.Sum(o => o.Epochs), outcomes[0].Log, roundClock.Elapsed,
+                        simulationSeconds, ratios.Theta.Epochs, ratios.X.Epochs));
+                }
+                return new SequentialResult(GatsbiTrainer.TakePosterior(members, support), xo, records, start.Threads, start.Round.Elapsed + clock.Elapsed);
+            }
+            catch
+            {
+                foreach (var m in members) m.Dispose();
+                throw;
+            }
+            finally
+            {
+                foreach (var m in members) m.Discriminator.Dispose();
+                foreach (var round in rounds) round.Correction?.Dispose();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Draws the round's parameters, <see cref="SequentialOptions.PriorMixture"/> of them from the prior and the
+    /// rest from the current posterior at x_o, rejecting posterior draws outside the prior's support
+    /// (gatsbi_method.md §3.9 item 10 [FIX]), and simulates them. Non-finite simulations are dropped and counted.
+    /// </summary>
+    private (SimulationSet Pairs, int Dropped) Propose(GatsbiPosterior proposal, IPrior prior, ISimulator simulator, float[] observation, int count, ulong seed)
+    {
+        int fromPrior = (int)Math.Round(Options.PriorMixture * count);
+        var draws = proposal.Sample(observation, count - fromPrior, Seeds.Derive(seed, Seeds.Streams.Sampling));
+        if (draws.Count < count - fromPrior)
+            throw new InvalidOperationException($"The proposal put {draws.Count} of {draws.Drawn} draws inside the prior's support, short of the {count - fromPrior} the round needs: the previous round's posterior at this observation lies mostly outside the support.");
+        var theta = fromPrior == 0 ? draws.Samples
+            : Matrices.StackRows([draws.Samples, prior.Sample(fromPrior, new Rng(Seeds.Derive(seed, Seeds.Streams.Prior)))]);
+        var x = new SimulationRunner().Simulate(simulator, theta, Seeds.Derive(seed, Seeds.Streams.Simulation));
+        var (pairs, dropped) = new SimulationSet(theta, x).DropNonFinite();
+        if (pairs.Count < 2)
+            throw new InvalidOperationException($"Only {pairs.Count} of the round's {count} simulations were finite; the density-ratio classifiers need at least 2.");
+        return (pairs, dropped);
+    }
+
+    /// <summary>A copy of a member's networks (weights and buffers), so that refining leaves the first round untouched.</summary>
+    private static GatsbiMember Copy(GatsbiMember member)
+    {
+        var g = member.Generator;
+        var generator = new ConditionalGenerator(g.DataDimension, g.ParameterDimension, g.Spec);
+        generator.load_state_dict(g.state_dict());
+        var discriminator = new Discriminator(g.ParameterDimension, g.DataDimension, member.Discriminator.Spec);
+        discriminator.load_state_dict(member.Discriminator.state_dict());
+        return new GatsbiMember(generator, discriminator, member.Seed);
+    }
+
+    private static IProgress<TrainingProgress>? RoundProgress(IProgress<WorkProgress>? progress, int round, long offset, long total) =>
+        progress is null ? null : new RoundProgressReporter(progress, round, offset, total);
+
+    private static IProgress<WorkProgress>? Shifted(IProgress<WorkProgress>? progress, long offset, long total) =>
+        progress is null ? null : new ShiftedProgress(progress, offset, total);
+
+    /// <summary>Training progress of one round as work units (epochs of all members) after <paramref name="offset"/>, labelled with the round.</summary>
+    private sealed class RoundProgressReporter(IProgress<WorkProgress> inner, int round, long offset, long total) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress p) => inner.Report(new WorkProgress(offset + p.Epoch, total, p.Latest is { } r
+            ? FormattableString.Invariant($"round {round}: D(real) {r.DRealMean:F3}  D(fake) {r.DFakeMean:F3}")
+            : $"round {round}"));
+    }
+
+    /// <summary>A stage's progress placed on the whole run's scale.</summary>
+    private sealed class ShiftedProgress(IProgress<WorkProgress> inner, long offset, long total) : IProgress<WorkProgress>
+    {
+        public void Report(WorkProgress p) => inner.Report(p with { Done = offset + p.Done, Total = total });
+    }
+}
