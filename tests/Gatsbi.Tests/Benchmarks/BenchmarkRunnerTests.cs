@@ -109,6 +109,18 @@ public sealed class BenchmarkRunnerTests : TorchTest, IDisposable
         Assert.Equal(PublishedResults.SbibmPaper, npe.Source);
         Assert.InRange(npe.Mean, 0.55, 0.65); // the sbibm paper's NPE at 10k (mean of its 10 observations)
         Assert.Contains(npe.Mean.ToString("F3", System.Globalization.CultureInfo.InvariantCulture), markdown);
+        Assert.DoesNotContain("GATSBI-inv (published)", markdown); // sequential columns only beside sequential results
+    }
+
+    [Fact]
+    public void Summary_of_sequential_GATSBI_shows_the_published_sequential_methods()
+    {
+        var rows = new[] { 0.6, 0.7 }.Select((c, i) => new ResultRow(new CellKey("two_moons", "GATSBI-inv", "fast", 1_000, i + 1, 1),
+            c, 0.01, 0.1, 100, 0.2, 6000, 1, "1.0.0", ResultRow.Ok)).ToList();
+        var markdown = SummaryTable.Markdown(rows);
+        Assert.Contains("GATSBI-EBM (published) | GATSBI-inv (published) | SNPE (published) |", markdown);
+        // The GATSBI paper's GATSBI-EBM and GATSBI-inv at 1k: 0.894 ± 0.017 and 0.931 ± 0.013 (gatsbi_paper_c2st.csv).
+        Assert.Contains("0.894 ± 0.017 | 0.931 ± 0.013 |", markdown);
     }
 
     /// <summary>
