@@ -43,7 +43,7 @@ internal static class SequentialStudy
                 double c2st = C2st.Compute(reference, drawn).Accuracy;
                 scores.Add(c2st);
                 var last = result.Rounds[^1];
-                Console.WriteLine($"{name,-24} observation {k,2}: C2ST {c2st:F3}  (later rounds {last.Elapsed.TotalSeconds:F1} s)");
+                Console.WriteLine($"{name,-24} observation {k,2}: C2ST {c2st:F3}  (later rounds {last.Elapsed.TotalSeconds:F1} s, of which classifiers {last.ClassifierSeconds:F1} s, {last.ThetaClassifierEpochs}/{last.DataClassifierEpochs} epochs)");
                 if (output.Length > 0)
                     File.AppendAllText(output, string.Join(',', name.Replace(',', ' '), task.Name, simulations, seed, k, c2st.ToString("F4", CultureInfo.InvariantCulture),
                         last.Elapsed.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture)) + Environment.NewLine);

@@ -19,18 +19,24 @@ internal static class Presets
     };
 
     /// <summary>Applies the command-line overrides that every training command offers.</summary>
-    public static GatsbiOptions WithOverrides(GatsbiOptions options, int? epochs, int? threads, int? ensemble = null)
+    public static GatsbiOptions WithOverrides(GatsbiOptions options, int? epochs, int? threads, int? ensemble = null, int? unrolledSteps = null)
     {
         if (epochs is { } e) RequireAtLeast(1, e, "--epochs");
         if (threads is { } t) RequireAtLeast(1, t, "--threads");
         if (ensemble is { } k) RequireAtLeast(1, k, "--ensemble");
+        if (unrolledSteps is { } u) RequireAtLeast(0, u, "--unrolled-steps");
         return options with
         {
             MaxEpochs = epochs ?? options.MaxEpochs,
             Threads = threads ?? options.Threads,
             EnsembleSize = ensemble ?? options.EnsembleSize,
+            UnrolledSteps = unrolledSteps ?? options.UnrolledSteps,
         };
     }
+
+    /// <summary>The --unrolled-steps option of the GATSBI training commands.</summary>
+    public static Option<int?> UnrolledStepsOption() =>
+        new("--unrolled-steps") { Description = "GATSBI: extra discriminator steps per epoch that the generator step is taken against and that are then discarded (first-order unrolled optimisation; the shallow water model used 10; default 0)" };
 
     /// <summary>The --ensemble option of the training commands.</summary>
     public static Option<int?> EnsembleOption() =>

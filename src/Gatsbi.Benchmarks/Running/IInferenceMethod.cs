@@ -123,9 +123,10 @@ public sealed class SmcAbcMethod(SmcAbcOptions options) : IObservationMethod
 
 /// <summary>
 /// Sequential GATSBI with one correction, named as the GATSBI paper's tables: "GATSBI-inv" (inverse importance
-/// weights), "GATSBI-imp" (importance weights), "GATSBI-EBM" (energy-based). Round 0 is shared by all observations.
+/// weights), "GATSBI-imp" (importance weights), "GATSBI-EBM" (energy-based). Round 0 is shared by all observations,
+/// and with a <see cref="SharedFirstRounds"/> also by the methods that differ only in their later rounds.
 /// </summary>
-public sealed class SequentialGatsbiMethod(string preset, SequentialOptions options) : IStagedMethod
+public sealed class SequentialGatsbiMethod(string preset, SequentialOptions options, SharedFirstRounds? shared = null) : IStagedMethod
 {
     public string Name => NameOf(Options.Correction);
     public string Preset { get; } = preset;
@@ -142,7 +143,9 @@ public sealed class SequentialGatsbiMethod(string preset, SequentialOptions opti
     public IObservationStage Prepare(IPrior prior, ISimulator simulator, int simulations, ulong seed, IProgress<WorkProgress>? progress, CancellationToken cancellation)
     {
         var sequential = new SequentialGatsbi(Options);
-        return new Stage(sequential, sequential.FirstRound(prior, simulator, simulations, seed, progress, cancellation));
+        return shared is null
+            ? new Stage(sequential, sequential.FirstRound(prior, simulator, simulations, seed, progress, cancellation), ownsStart: true)
+            : new Stage(sequential, shared.GetOrTrain(sequential, prior, simulator, simulations, seed, progress, cancellation), ownsStart: false);
     }
 
     public TrainedPosterior Infer(IPrior prior, ISimulator simulator, float[] observation, int simulations, ulong seed,
@@ -152,7 +155,7 @@ public sealed class SequentialGatsbiMethod(string preset, SequentialOptions opti
         return stage.Infer(observation, seed, progress, cancellation);
     }
 
-    private sealed class Stage(SequentialGatsbi sequential, SequentialStart start) : IObservationStage
+    private sealed class Stage(SequentialGatsbi sequential, SequentialStart start, bool ownsStart) : IObservationStage
     {
         public TrainedPosterior Infer(float[] observation, ulong seed, IProgress<WorkProgress>? progress, CancellationToken cancellation)
         {
@@ -160,6 +163,38 @@ public sealed class SequentialGatsbiMethod(string preset, SequentialOptions opti
             return new TrainedPosterior(result.Posterior, result.Epochs, result.Threads, result.Elapsed, TrainingCurves.Of(result.Log), result.SimulationSeconds);
         }
 
-        public void Dispose() => start.Dispose();
+        public void Dispose()
+        {
+            if (ownsStart) start.Dispose();
+        }
+    }
+}
+
+/// <summary>
+/// Round 0 of sequential GATSBI kept for every method that shares it: the same prior, simulator, budget, seed,
+/// round-0 options and round split give the same round 0, so the three corrections train it once. Disposing
+/// the cache frees the networks.
+/// </summary>
+public sealed class SharedFirstRounds : IDisposable
+{
+    private readonly Dictionary<Key, SequentialStart> _starts = [];
+
+    private sealed record Key(IPrior Prior, ISimulator Simulator, int Simulations, ulong Seed, GatsbiOptions Gatsbi, int Rounds, double FirstRoundFraction,
+        bool BatchSizeFromTotal);
+
+    public SequentialStart GetOrTrain(SequentialGatsbi sequential, IPrior prior, ISimulator simulator, int simulations, ulong seed,
+        IProgress<WorkProgress>? progress, CancellationToken cancellation)
+    {
+        var o = sequential.Options;
+        var key = new Key(prior, simulator, simulations, seed, o.Gatsbi, o.Rounds, o.FirstRoundFraction, o.BatchSizeFromTotal);
+        if (!_starts.TryGetValue(key, out var start))
+            _starts[key] = start = sequential.FirstRound(prior, simulator, simulations, seed, progress, cancellation);
+        return start;
+    }
+
+    public void Dispose()
+    {
+        foreach (var start in _starts.Values) start.Dispose();
+        _starts.Clear();
     }
 }

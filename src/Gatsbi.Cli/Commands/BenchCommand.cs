@@ -34,6 +34,7 @@ internal static class BenchCommand
         var roundEpochs = Presets.RoundEpochsOption();
         var priorMixture = Presets.PriorMixtureOption();
         var ensemble = Presets.EnsembleOption();
+        var unrolled = Presets.UnrolledStepsOption();
         var threads = new Option<int?>("--threads") { Description = "TorchSharp threads for training (default: chosen by network size)" };
         var references = ReferenceOptions.Folder();
         var output = new Option<string>("--out") { Description = "Output folder: results.csv, summary.md, plots/", Required = true };
@@ -41,18 +42,21 @@ internal static class BenchCommand
         var samples = new Option<int>("--posterior-samples") { Description = "Posterior samples per cell, scored against as many reference samples", DefaultValueFactory = _ => BenchmarkTask.ReferenceSampleCount };
         var command = new Command("bench", "Benchmark methods on tasks × budgets × observations: C2ST and MMD per cell, summary beside the published numbers, plots. Resumes a stopped run.")
         {
-            tasks, methods, preset, flow, rounds, roundEpochs, priorMixture, budgets, observations, seeds, epochs, threads, ensemble, references, output, noPairPlots, samples,
+            tasks, methods, preset, flow, rounds, roundEpochs, priorMixture, budgets, observations, seeds, epochs, threads, ensemble, unrolled, references, output, noPairPlots, samples,
         };
         command.SetAction(parse => CommandRunner.Run(cancel =>
         {
             var taskNames = SplitList(parse.GetValue(tasks)!);
             foreach (var name in taskNames) TaskRegistry.Get(name); // unknown names fail before any work
             string presetName = parse.GetValue(preset)!;
-            var options = Presets.WithOverrides(Presets.Get(presetName), parse.GetValue(epochs), parse.GetValue(threads), parse.GetValue(ensemble));
+            var options = Presets.WithOverrides(Presets.Get(presetName), parse.GetValue(epochs), parse.GetValue(threads), parse.GetValue(ensemble), parse.GetValue(unrolled));
             // Checked even when NPE is not among the methods, so that a mistyped --flow never goes unnoticed.
             var npe = NpeMethodFor(parse.GetValue(flow)!, parse.GetValue(threads));
+            // The three corrections differ only after round 0, which they share.
+            using var firstRounds = new SharedFirstRounds();
             SequentialGatsbiMethod Sequential(SequentialCorrection correction) => new(presetName.ToLowerInvariant(),
-                Presets.Sequential(options, parse.GetValue(ensemble), correction, parse.GetValue(rounds), parse.GetValue(roundEpochs), parse.GetValue(priorMixture)));
+                Presets.Sequential(options, parse.GetValue(ensemble), correction, parse.GetValue(rounds), parse.GetValue(roundEpochs), parse.GetValue(priorMixture)),
+                firstRounds);
             var methodList = SplitList(parse.GetValue(methods)!).Select(m => m.ToLowerInvariant() switch
             {
                 "gatsbi" => (IInferenceMethod)new GatsbiMethod(presetName.ToLowerInvariant(), options),

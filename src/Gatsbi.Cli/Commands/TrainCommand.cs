@@ -33,6 +33,7 @@ internal static class TrainCommand
         var seed = new Option<ulong>("--seed") { Description = "Root seed of the whole run", DefaultValueFactory = _ => 1 };
         var epochs = new Option<int?>("--epochs") { Description = "Override the preset's epoch count (GATSBI), or cap NPE's epochs" };
         var ensemble = Presets.EnsembleOption();
+        var unrolled = Presets.UnrolledStepsOption();
         var threads = new Option<int?>("--threads") { Description = "TorchSharp threads (default: chosen by network size for GATSBI, 1 for NPE)" };
         var observation = new Option<string?>("--observation") { Description = "ABC and --sequential: the task's observation number (1..10, default 1) or a file with the observation x_o (one row of .csv, .csv.gz or .npy)" };
         var observationFile = new Option<string?>("--observation-file") { Description = "ABC and --sequential: the observation x_o, one row of .csv, .csv.gz or .npy" };
@@ -45,7 +46,7 @@ internal static class TrainCommand
         var output = new Option<string>("--out") { Description = "Output folder", Required = true };
         var command = new Command("train", "Train a posterior (GATSBI or NPE: saved as one model file; REJ-ABC or SMC-ABC: samples for one observation).")
         {
-            method, task, thetaFile, xFile, low, high, simulations, preset, flow, seed, epochs, threads, ensemble, observation, observationFile, samples,
+            method, task, thetaFile, xFile, low, high, simulations, preset, flow, seed, epochs, threads, ensemble, unrolled, observation, observationFile, samples,
             sequential, rounds, roundEpochs, priorMixture, correction, output,
         };
         command.SetAction(parse => CommandRunner.Run(cancel =>
@@ -56,7 +57,7 @@ internal static class TrainCommand
             if (!Methods.Contains(name)) throw new ArgumentException($"--method: unknown method '{name}'. Known methods: {string.Join(", ", Methods)}.");
             var npeOptions = Presets.Npe(parse.GetValue(flow)!, parse.GetValue(epochs), parse.GetValue(threads));
             string presetName = parse.GetValue(preset)!;
-            var gatsbi = Presets.WithOverrides(Presets.Get(presetName), parse.GetValue(epochs), parse.GetValue(threads), parse.GetValue(ensemble));
+            var gatsbi = Presets.WithOverrides(Presets.Get(presetName), parse.GetValue(epochs), parse.GetValue(threads), parse.GetValue(ensemble), parse.GetValue(unrolled));
             if (parse.GetValue(sequential))
             {
                 if (name != "gatsbi") throw new ArgumentException($"--sequential runs sequential GATSBI; it does not apply to --method {name}.");
@@ -92,6 +93,7 @@ internal static class TrainCommand
             facts["stop_reason"] = trained.StopReason.ToString();
             facts["threads"] = trained.Threads.ToString();
             facts["ensemble"] = posterior.Members.Count.ToString();
+            if (gatsbi.UnrolledSteps > 0) facts["unrolled_steps"] = gatsbi.UnrolledSteps.ToString();
             Steps.WriteTrainingOutputs(dir, trained.Log, posterior, new ModelInfo(parameterNames, dataNames, facts));
             return 0;
         }));
@@ -190,9 +192,11 @@ internal static class TrainCommand
             bar.Complete();
         }
         using var posterior = result.Posterior;
+        if (cancel.IsCancellationRequested)
+            Console.WriteLine($"Stopped during round {result.Rounds.Count - 1} of {options.Rounds - 1}; saving the posterior trained so far.");
         foreach (var round in result.Rounds)
             Console.WriteLine($"  round {round.Index}: {round.Simulations:N0} simulations ({round.DroppedSimulations} dropped), {round.Epochs:N0} epochs, {round.Elapsed.TotalSeconds:F1} s" +
-                              (round.Index > 0 ? $"; ratio classifiers {round.ThetaClassifierEpochs} (θ) and {round.DataClassifierEpochs} (x) epochs" : ""));
+                              (round.Index > 0 ? $"; ratio classifiers {round.ThetaClassifierEpochs} (θ) and {round.DataClassifierEpochs} (x) epochs, {round.ClassifierSeconds:F1} s" : ""));
         var facts = new Dictionary<string, string>
         {
             ["source"] = $"task {benchmark.Name}",
@@ -207,6 +211,7 @@ internal static class TrainCommand
             ["ensemble"] = posterior.Members.Count.ToString(),
             ["seed"] = root.ToString(),
         };
+        if (options.Gatsbi.UnrolledSteps > 0) facts["unrolled_steps"] = options.Gatsbi.UnrolledSteps.ToString();
         Steps.WriteTrainingOutputs(dir, result.Log, posterior, new ModelInfo(benchmark.ParameterNames, benchmark.DataNames, facts),
             "Sequential GATSBI training, all rounds (hold-out set of round 0)");
         var drawn = posterior.Sample(xo, count, root).Samples;

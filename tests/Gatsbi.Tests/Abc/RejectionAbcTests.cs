@@ -2,6 +2,7 @@ using Gatsbi.Distributions;
 using Gatsbi.Inference.Abc;
 using Gatsbi.Randomness;
 using Gatsbi.Simulation;
+using Gatsbi.Tests.Core;
 
 namespace Gatsbi.Tests.Abc;
 
@@ -157,21 +158,12 @@ public sealed class RejectionAbcTests
     public void Progress_reaches_the_budget_and_cancellation_stops_the_run()
     {
         var reports = new List<WorkProgress>();
-        new RejectionAbc().Run(AbcToy.Prior, AbcToy.Simulator, AbcToy.Observation, 1000, 1, new SynchronousProgress(reports));
+        new RejectionAbc().Run(AbcToy.Prior, AbcToy.Simulator, AbcToy.Observation, 1000, 1, SynchronousProgress<WorkProgress>.Into(reports));
         Assert.Equal(new WorkProgress(1000, 1000, "rejection ABC: simulating"), reports.MaxBy(r => r.Done));
 
         using var cancelled = new CancellationTokenSource();
         cancelled.Cancel();
         Assert.ThrowsAny<OperationCanceledException>(() =>
             new RejectionAbc().Run(AbcToy.Prior, AbcToy.Simulator, AbcToy.Observation, 1000, 1, cancellation: cancelled.Token));
-    }
-}
-
-/// <summary>Collects progress reports as they are made (Progress&lt;T&gt; would post them later).</summary>
-internal sealed class SynchronousProgress(List<WorkProgress> reports) : IProgress<WorkProgress>
-{
-    public void Report(WorkProgress value)
-    {
-        lock (reports) reports.Add(value);
     }
 }

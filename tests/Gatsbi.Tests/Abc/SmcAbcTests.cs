@@ -2,6 +2,7 @@ using Gatsbi.Distributions;
 using Gatsbi.Inference.Abc;
 using Gatsbi.Randomness;
 using Gatsbi.Simulation;
+using Gatsbi.Tests.Core;
 
 namespace Gatsbi.Tests.Abc;
 
@@ -201,7 +202,7 @@ public sealed class SmcAbcTests
     public void Progress_counts_simulations_of_the_budget_with_the_population_and_its_epsilon()
     {
         var reports = new List<WorkProgress>();
-        new SmcAbc().Run(AbcToy.Prior, AbcToy.Simulator, AbcToy.Observation, 1000, 1, new SynchronousProgress(reports));
+        new SmcAbc().Run(AbcToy.Prior, AbcToy.Simulator, AbcToy.Observation, 1000, 1, SynchronousProgress<WorkProgress>.Into(reports));
         Assert.All(reports, r => Assert.Equal(1000, r.Total));
         Assert.Equal(1000, reports.Max(r => r.Done));
         Assert.Equal(500, reports.Where(r => r.Status == "population 0 (prior)").Max(r => r.Done));

@@ -112,6 +112,7 @@ public sealed class CliTests : TorchTest, IDisposable
     [InlineData("apply to the ABC methods", "--method", "npe", "--task", "two_moons", "--observation", "2")]
     [InlineData("unknown method 'snpe'", "--method", "snpe", "--task", "two_moons")]
     [InlineData("--observation must be between 1 and 10", "--method", "rej-abc", "--task", "two_moons", "--observation", "11")]
+    [InlineData("--unrolled-steps must be at least 0", "--task", "two_moons", "--unrolled-steps", "-1")]
     public void Method_option_errors_say_what_is_wrong(string expected, params string[] options)
     {
         var result = Run(["train", .. options, "--out", Path.Combine(_temp.Path, "x")]);

@@ -27,7 +27,7 @@ public sealed class GatsbiTrainerTests : TorchTest
     public void Training_returns_a_full_log_of_finite_records_and_a_posterior_inside_the_support()
     {
         var progress = new List<TrainingProgress>();
-        var result = new GatsbiTrainer(Tiny).Train(Simulate(600), TwoMoonsSupport, seed: 3, new SyncProgress<TrainingProgress>(progress.Add));
+        var result = new GatsbiTrainer(Tiny).Train(Simulate(600), TwoMoonsSupport, seed: 3, new SynchronousProgress<TrainingProgress>(progress.Add));
         using var posterior = result.Posterior;
 
         Assert.Equal(StopReason.EpochBudget, result.StopReason);
@@ -280,7 +280,7 @@ public sealed class GatsbiTrainerTests : TorchTest
         var data = Simulate(600);
         var progress = new List<TrainingProgress>();
         var single = new GatsbiTrainer(Tiny).Train(data, TwoMoonsSupport, seed: 7);
-        var ensemble = new GatsbiTrainer(Tiny with { EnsembleSize = 3, ParallelMembers = 3 }).Train(data, TwoMoonsSupport, seed: 7, new SyncProgress<TrainingProgress>(progress.Add));
+        var ensemble = new GatsbiTrainer(Tiny with { EnsembleSize = 3, ParallelMembers = 3 }).Train(data, TwoMoonsSupport, seed: 7, new SynchronousProgress<TrainingProgress>(progress.Add));
         var oneByOne = new GatsbiTrainer(Tiny with { EnsembleSize = 3, ParallelMembers = 1 }).Train(data, TwoMoonsSupport, seed: 7);
         using (single.Posterior)
         using (ensemble.Posterior)
@@ -303,10 +303,5 @@ public sealed class GatsbiTrainerTests : TorchTest
             Assert.Equal(alone, mixed.SliceRows(0, 3));
             Assert.NotEqual(alone.SliceRows(0, 2), mixed.SliceRows(3, 2));
         }
-    }
-
-    private sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
     }
 }

@@ -135,6 +135,36 @@ public sealed class SequentialGatsbiTests : TorchTest
         Assert.True((tiltedMean - untilted) / s1 > 0.5, $"the tilt moved the mean by only {(tiltedMean - untilted) / s1:F2} s");
     }
 
+    /// <summary>The benchmark's cache gives the corrections one round 0 per prior, simulator, budget and seed.</summary>
+    [Fact]
+    public void Methods_that_differ_after_round_0_share_it()
+    {
+        using var shared = new Gatsbi.Benchmarks.Running.SharedFirstRounds();
+        var inverse = new SequentialGatsbi(Tiny(SequentialCorrection.InverseImportanceWeights));
+        var energy = new SequentialGatsbi(Tiny(SequentialCorrection.EnergyBased) with { Gatsbi = inverse.Options.Gatsbi });
+        var first = shared.GetOrTrain(inverse, Task.Prior, Task.Simulator, 400, seed: 3, null, default);
+        Assert.Same(first, shared.GetOrTrain(energy, Task.Prior, Task.Simulator, 400, seed: 3, null, default));
+        Assert.NotSame(first, shared.GetOrTrain(energy, Task.Prior, Task.Simulator, 400, seed: 4, null, default));
+        Assert.NotSame(first, shared.GetOrTrain(inverse, Task.Prior, Task.Simulator, 500, seed: 3, null, default));
+    }
+
+    /// <summary>Ctrl+C during a later round keeps what was trained: the round stops after its current epoch and the posterior is returned.</summary>
+    [Fact]
+    public void Cancelling_during_a_later_round_returns_the_posterior_trained_so_far()
+    {
+        using var cancel = new CancellationTokenSource();
+        var progress = new SynchronousProgress<WorkProgress>(p =>
+        {
+            if (p.Status?.StartsWith("round 1", StringComparison.Ordinal) == true) cancel.Cancel();
+        });
+        var result = new SequentialGatsbi(Tiny(SequentialCorrection.InverseImportanceWeights, rounds: 3))
+            .Run(Task.Prior, Task.Simulator, Task.Observation(1), 500, seed: 4, progress, cancel.Token);
+        using var posterior = result.Posterior;
+        Assert.Equal(2, result.Rounds.Count); // round 0 complete, round 1 cut short, round 2 never started
+        Assert.Equal(1, result.Rounds[1].Epochs);
+        Assert.Equal(200, posterior.Sample(Task.Observation(1), 200, seed: 1).Count);
+    }
+
     [Theory]
     [InlineData("Rounds", "at least 2")]
     [InlineData("FirstRoundFraction", "in (0, 1)")]

@@ -100,15 +100,10 @@ public sealed class SimulationRunnerTests
     public void Progress_reaches_the_total()
     {
         var reports = new List<WorkProgress>();
-        var progress = new SynchronousProgress<WorkProgress>(p => { lock (reports) reports.Add(p); });
+        var progress = SynchronousProgress<WorkProgress>.Into(reports);
         new SimulationRunner { ChunkSize = 10 }.Run(Prior, new NoisyScaleSimulator(), 95, 1, progress);
         Assert.Contains(reports, p => p.Done == 95 && p.Total == 95);
         Assert.All(reports, p => Assert.InRange(p.Done, 0, 95));
-    }
-
-    private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
     }
 }
 

@@ -16,7 +16,14 @@ public sealed record DensityRatioOptions
     public int BatchSize { get; init; } = 200;
     public int MaxEpochs { get; init; } = 5_000;
 
-    /// <summary>Training stops when the epoch loss has not improved by this much for <see cref="Patience"/> epochs (scikit-learn's tol).</summary>
+    /// <summary>
+    /// Share of the samples held out to decide when to stop; the weights of the best validation loss are kept.
+    /// 0 stops on the training loss as the reference implementation's scikit-learn classifier did, which lets the
+    /// network overfit the two samples and makes the odds, and so the corrections' weights, more extreme.
+    /// </summary>
+    public double ValidationFraction { get; init; } = 0.1;
+
+    /// <summary>Training stops when the monitored loss has not improved by this much for <see cref="Patience"/> epochs (scikit-learn's tol).</summary>
     public double Tolerance { get; init; } = 1e-4;
     public int Patience { get; init; } = 10;
 
@@ -32,6 +39,7 @@ public sealed record DensityRatioOptions
         if (MaxEpochs < 1) throw new ArgumentException($"DensityRatioOptions.MaxEpochs must be at least 1; got {MaxEpochs}.");
         if (!(Tolerance >= 0)) throw new ArgumentException($"DensityRatioOptions.Tolerance must be zero or positive; got {Tolerance}.");
         if (Patience < 1) throw new ArgumentException($"DensityRatioOptions.Patience must be at least 1; got {Patience}.");
+        if (ValidationFraction is not (>= 0 and < 1)) throw new ArgumentException($"DensityRatioOptions.ValidationFraction must be in [0, 1); got {ValidationFraction}.");
         if (!(OddsSmoothing > 0)) throw new ArgumentException($"DensityRatioOptions.OddsSmoothing must be positive; got {OddsSmoothing}.");
     }
 }
@@ -100,13 +108,16 @@ public sealed class DensityRatioClassifier : IDisposable
 
     private static int Fit(Mlp network, Tensor inputs, Tensor labels, ulong seed, DensityRatioOptions options)
     {
-        long rows = inputs.shape[0];
-        int batch = (int)Math.Min(options.BatchSize, rows);
         Parameter[] parameters = [.. network.parameters()];
         using var optimizer = new AdamOptimizer(parameters, options.LearningRate, 0.9, 0.999);
         using var shuffle = new torch.Generator(Seeds.Derive(seed, Seeds.Streams.Training));
         // Trains even when the caller is inside a no-grad block (sequential GATSBI calls it between training rounds).
         using var gradients = enable_grad();
+        var (train, validation) = Split(inputs.shape[0], options.ValidationFraction, shuffle);
+        var (trainInputs, trainLabels) = (inputs.index_select(0, train), labels.index_select(0, train));
+        long rows = train.shape[0];
+        int batch = (int)Math.Min(options.BatchSize, rows);
+        using var bestWeights = validation is null ? null : new WeightCopy(parameters);
         double best = double.PositiveInfinity;
         int stale = 0, epoch = 0;
         network.train();
@@ -123,20 +134,42 @@ public sealed class DensityRatioClassifier : IDisposable
                     long n = Math.Min(batch, rows - start);
                     var index = order.narrow(0, start, n);
                     optimizer.ZeroGrad();
-                    var logits = network.forward(inputs.index_select(0, index)).squeeze(1);
-                    var loss = nn.functional.binary_cross_entropy_with_logits(logits, labels.index_select(0, index));
+                    var logits = network.forward(trainInputs.index_select(0, index)).squeeze(1);
+                    var loss = nn.functional.binary_cross_entropy_with_logits(logits, trainLabels.index_select(0, index));
                     loss.backward();
                     optimizer.Step();
                     sum += loss.item<float>() * n;
                 }
             }
-            double mean = sum / rows;
+            double monitored = validation is null ? sum / rows : ValidationLoss(network, inputs, labels, validation);
             // scikit-learn's rule: an epoch counts as an improvement only if it beats the best by the tolerance.
-            if (mean > best - options.Tolerance) stale++;
+            if (monitored > best - options.Tolerance) stale++;
             else stale = 0;
-            best = Math.Min(best, mean);
+            if (monitored < best)
+            {
+                best = monitored;
+                bestWeights?.CopyFrom(parameters);
+            }
         }
+        bestWeights?.CopyTo(parameters);
         return epoch;
+    }
+
+    /// <summary>Training and validation rows of a seeded shuffle; no validation set when the fraction is 0 or leaves nothing to train on.</summary>
+    private static (Tensor Train, Tensor? Validation) Split(long rows, double fraction, torch.Generator shuffle)
+    {
+        long held = (long)Math.Ceiling(fraction * rows);
+        if (held < 1 || held >= rows) return (arange(rows), null);
+        var order = randperm(rows, generator: shuffle);
+        return (order.narrow(0, 0, rows - held), order.narrow(0, rows - held, held));
+    }
+
+    private static double ValidationLoss(Mlp network, Tensor inputs, Tensor labels, Tensor validation)
+    {
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var logits = network.forward(inputs.index_select(0, validation)).squeeze(1);
+        return nn.functional.binary_cross_entropy_with_logits(logits, labels.index_select(0, validation)).item<float>();
     }
 
     /// <summary>

@@ -18,7 +18,8 @@ public sealed record SequentialRound(
     TimeSpan Elapsed,
     double SimulationSeconds,
     int ThetaClassifierEpochs = 0,
-    int DataClassifierEpochs = 0);
+    int DataClassifierEpochs = 0,
+    double ClassifierSeconds = 0);
 
 /// <summary>
 /// The outcome of a sequential run: a posterior for its observation (a generator conditioned on other data
@@ -101,7 +102,11 @@ public sealed class SequentialGatsbi(SequentialOptions options)
 
     public SequentialOptions Options { get; } = options;
 
-    /// <summary>Round 0 and the later rounds for one observation; the rounds use exactly <paramref name="simulations"/> simulations in all.</summary>
+    /// <summary>
+    /// Round 0 and the later rounds for one observation; the rounds use exactly <paramref name="simulations"/>
+    /// simulations in all. Cancelling ends training after the current epoch and returns the posterior trained so
+    /// far, with the rounds that ran (the last one possibly cut short).
+    /// </summary>
     public SequentialResult Run(IPrior prior, ISimulator simulator, ReadOnlySpan<float> observation, int simulations, ulong seed,
         IProgress<WorkProgress>? progress = null, CancellationToken cancellation = default)
     {
@@ -148,7 +153,6 @@ public sealed class SequentialGatsbi(SequentialOptions options)
             {
                 var outcomes = trainer.TrainMembers(members, [new TrainingRound(train, batchSize)], holdOutPairs, fitStandardization: true, threads,
                     RoundProgress(progress, 0, 0, total), cancellation);
-                cancellation.ThrowIfCancellationRequested();
                 var round = new SequentialRound(0, budgets[0], dropped, outcomes.Sum(o => o.Epochs), outcomes[0].Log, clock.Elapsed, simulationSeconds);
                 return new SequentialStart(prior, simulator, budgets, members, pairs, holdOut, round, threads);
             }
@@ -198,9 +202,9 @@ public sealed class SequentialGatsbi(SequentialOptions options)
             {
                 // The proposal shares the members' generators, which keep training between rounds.
                 var proposal = new GatsbiPosterior([.. members.Select(m => m.Generator)], support) { MaxDrawFactor = MaxProposalDrawFactor };
-                for (int r = 1; r < Options.Rounds; r++)
+                // Cancelling ends training after the current epoch; the rounds finished so far make the posterior.
+                for (int r = 1; r < Options.Rounds && !cancellation.IsCancellationRequested; r++)
                 {
-                    cancellation.ThrowIfCancellationRequested();
                     var roundClock = Stopwatch.StartNew();
                     ulong roundSeed = Seeds.Derive(seed, Seeds.Streams.Round, (ulong)r);
                     long done = perRound * (r - 1);
@@ -208,21 +212,23 @@ public sealed class SequentialGatsbi(SequentialOptions options)
                     var (pairs, dropped) = Propose(proposal, start.Prior, start.Simulator, xo, start.Budgets[r], roundSeed);
                     double simulationSeconds = roundClock.Elapsed.TotalSeconds;
                     progress?.Report(new WorkProgress(done, total, $"round {r}: density-ratio classifiers"));
+                    var classifierClock = Stopwatch.StartNew();
                     var ratios = new ImportanceCorrection(
                         DensityRatioClassifier.Train(start.Pairs.Theta, pairs.Theta, Seeds.Derive(roundSeed, Seeds.Streams.Networks, 0), Options.Classifier),
                         DensityRatioClassifier.Train(start.Pairs.X, pairs.X, Seeds.Derive(roundSeed, Seeds.Streams.Networks, 1), Options.Classifier));
+                    double classifierSeconds = classifierClock.Elapsed.TotalSeconds;
                     rounds.Add(new TrainingRound(pairs, Options.BatchSize(start.Budgets, r), new RoundCorrection(Options.Correction, ratios, Options.Tilt)));
                     var outcomes = trainer.TrainMembers(members, rounds, holdOut, fitStandardization: false, start.Threads,
                         RoundProgress(progress, r, done, total), cancellation,
                         m => Seeds.Derive(roundSeed, Seeds.Streams.Ensemble, (ulong)m));
                     records.Add(new SequentialRound(r, start.Budgets[r], dropped, outcomes.Sum(o => o.Epochs), outcomes[0].Log, roundClock.Elapsed,
-                        simulationSeconds, ratios.Theta.Epochs, ratios.X.Epochs));
+                        simulationSeconds, ratios.Theta.Epochs, ratios.X.Epochs, classifierSeconds));
                 }
                 return new SequentialResult(GatsbiTrainer.TakePosterior(members, support), xo, records, start.Threads, start.Round.Elapsed + clock.Elapsed);
             }
             catch
             {
-                foreach (var m in members) m.Dispose();
+                foreach (var m in members) m.Generator.Dispose();
                 throw;
             }
             finally
