@@ -60,7 +60,7 @@ internal static class DiagnoseCommand
                 if (loaded.Info.Training.TryGetValue("source", out var source) && source.StartsWith("task ", StringComparison.Ordinal) && source != $"task {benchmark.Name}")
                     Console.Error.WriteLine($"warning: {modelPath} was trained on {source}, not task {benchmark.Name}.");
             }
-            var (xo, observationDescription) = ObservationOptions.Read(parse, observation, observationFile, benchmark, posterior.DataDimension, "the predictive check");
+            var (xo, observationDescription, _) = ObservationOptions.Read(parse, observation, observationFile, benchmark, posterior.DataDimension, "the predictive check");
             int workerCount = parse.GetValue(workers);
             Presets.RequireAtLeast(1, workerCount, "--workers");
             IPrior prior = benchmark?.Prior ?? UserPrior(parse, low, high, posterior.Support, modelPath, posterior.ParameterDimension);

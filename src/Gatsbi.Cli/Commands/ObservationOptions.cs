@@ -8,13 +8,16 @@ namespace Gatsbi.Cli.Commands;
 /// <summary>How commands take an observation x_o: a task's numbered observation, or one row of a file.</summary>
 internal static class ObservationOptions
 {
-    /// <summary>The observation from --observation K (default 1 for a task) or --observation-file; <paramref name="purpose"/> names what it is for in errors.</summary>
-    public static (float[] Observation, string Description) Read(ParseResult parse, Option<int?> number, Option<string?> file, BenchmarkTask? task,
+    /// <summary>
+    /// The observation from --observation K (default 1 for a task) or --observation-file, with the task's observation
+    /// number when it is one (null for a file); <paramref name="purpose"/> names what it is for in errors.
+    /// </summary>
+    public static (float[] Observation, string Description, int? Number) Read(ParseResult parse, Option<int?> number, Option<string?> file, BenchmarkTask? task,
         int dataDimension, string purpose) =>
         Resolve(parse.GetValue(number), parse.GetValue(file), task, dataDimension, purpose);
 
     /// <summary>As <see cref="Read(ParseResult, Option{int?}, Option{string?}, BenchmarkTask?, int, string)"/>, with an --observation that takes a number K or a file.</summary>
-    public static (float[] Observation, string Description) Read(ParseResult parse, Option<string?> numberOrFile, Option<string?> file, BenchmarkTask? task,
+    public static (float[] Observation, string Description, int? Number) Read(ParseResult parse, Option<string?> numberOrFile, Option<string?> file, BenchmarkTask? task,
         int dataDimension, string purpose)
     {
         string? value = parse.GetValue(numberOrFile);
@@ -24,7 +27,7 @@ internal static class ObservationOptions
         return Resolve(null, value ?? parse.GetValue(file), task, dataDimension, purpose);
     }
 
-    private static (float[] Observation, string Description) Resolve(int? k, string? path, BenchmarkTask? task, int dataDimension, string purpose)
+    private static (float[] Observation, string Description, int? Number) Resolve(int? k, string? path, BenchmarkTask? task, int dataDimension, string purpose)
     {
         if (path is not null && k is not null) throw new ArgumentException("Give --observation K or --observation-file FILE, not both.");
         if (path is null)
@@ -33,12 +36,12 @@ internal static class ObservationOptions
             int chosen = k ?? 1;
             if (chosen is < 1 or > BenchmarkTask.ObservationCount)
                 throw new ArgumentException($"--observation must be between 1 and {BenchmarkTask.ObservationCount}; got {chosen}.");
-            return (task.Observation(chosen), $"observation {chosen}");
+            return (task.Observation(chosen), $"observation {chosen}", chosen);
         }
         var table = MatrixFile.Read(path, "data");
         if (table.Rows != 1) throw new ArgumentException($"{path}: expected exactly one observation row; found {table.Rows}.");
         if (table.Columns != dataDimension)
             throw new ArgumentException($"{path}: the observation has {table.Columns} values; expected data of dimension {dataDimension}.");
-        return (table.Values.Row(0).ToArray(), $"the observation in {Path.GetFileName(path)}");
+        return (table.Values.Row(0).ToArray(), $"the observation in {Path.GetFileName(path)}", null);
     }
 }

@@ -116,12 +116,12 @@ internal static class TrainCommand
         string[] parameterNames;
         float[] xo;
         string description;
-        int? number = ObservationNumber(parse, observation, observationFile);
+        int? number;
         if (benchmark is not null)
         {
             if (parse.GetValue(thetaFile) is not null || parse.GetValue(xFile) is not null)
                 throw new ArgumentException("Give either --task, or --theta and --x (user data), not both.");
-            (xo, description) = ObservationOptions.Read(parse, observation, observationFile, benchmark, benchmark.DataDimension, name);
+            (xo, description, number) = ObservationOptions.Read(parse, observation, observationFile, benchmark, benchmark.DataDimension, name);
             int budget = parse.GetValue(simulations);
             Presets.RequireAtLeast(1, budget, "--simulations");
             parameterNames = benchmark.ParameterNames;
@@ -137,7 +137,7 @@ internal static class TrainCommand
             if (name == "smc-abc")
                 throw new ArgumentException("SMC-ABC simulates as it goes, so it needs a simulator: give --task. With simulations already in files (--theta, --x) use --method rej-abc.");
             var (data, _, names, _, source) = LoadData(parse, task, thetaFile, xFile, low, high, simulations, root);
-            (xo, description) = ObservationOptions.Read(parse, observation, observationFile, null, data.DataDimension, name);
+            (xo, description, number) = ObservationOptions.Read(parse, observation, observationFile, null, data.DataDimension, name);
             parameterNames = names;
             Console.WriteLine($"REJ-ABC on {source}, {description}: {data.Count:N0} simulations.");
             result = new RejectionAbc().Run(data, xo);
@@ -179,7 +179,7 @@ internal static class TrainCommand
             throw new ArgumentException("--sequential simulates every round as it goes, so it needs a simulator: give --task, not --theta and --x.");
         string taskName = parse.GetValue(task) ?? throw new ArgumentException("--sequential needs --task: later rounds simulate at parameters drawn from the posterior.");
         var benchmark = TaskRegistry.Get(taskName);
-        var (xo, description) = ObservationOptions.Read(parse, observation, observationFile, benchmark, benchmark.DataDimension, "sequential GATSBI");
+        var (xo, description, number) = ObservationOptions.Read(parse, observation, observationFile, benchmark, benchmark.DataDimension, "sequential GATSBI");
         int budget = parse.GetValue(simulations);
         options.Validate(budget);
         var budgets = options.Budgets(budget);
@@ -218,18 +218,9 @@ internal static class TrainCommand
         string samplesPath = Path.Combine(dir, "samples.csv");
         MatrixFile.Write(samplesPath, new NamedMatrix(benchmark.ParameterNames, drawn));
         Console.WriteLine($"Samples at the observation: {samplesPath}");
-        WritePairPlot(dir, benchmark, ObservationNumber(parse, observation, observationFile), benchmark.ParameterNames, drawn,
+        WritePairPlot(dir, benchmark, number, benchmark.ParameterNames, drawn,
             $"{SequentialGatsbiMethod.NameOf(options.Correction)}, {description}, {budget:N0} simulations", "GATSBI");
         return 0;
-    }
-
-    /// <summary>The task's observation number when the observation is one (default 1), null when it comes from a file.</summary>
-    private static int? ObservationNumber(ParseResult parse, Option<string?> observation, Option<string?> observationFile)
-    {
-        if (parse.GetValue(observationFile) is not null) return null;
-        string? value = parse.GetValue(observation);
-        if (value is null) return 1;
-        return int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int k) ? k : null;
     }
 
     /// <summary>Samples against the reference posterior and true parameters when the observation is one of the task's.</summary>

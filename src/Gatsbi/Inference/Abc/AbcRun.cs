@@ -1,5 +1,3 @@
-using Gatsbi.Distributions;
-using Gatsbi.Posteriors;
 using Gatsbi.Simulation;
 
 namespace Gatsbi.Inference.Abc;
@@ -7,20 +5,6 @@ namespace Gatsbi.Inference.Abc;
 /// <summary>Checks and steps that rejection and SMC ABC share.</summary>
 internal static class AbcRun
 {
-    public static void CheckProblem(IPrior prior, ISimulator simulator, float[] observation)
-    {
-        if (prior.Dimension != simulator.ParameterDimension)
-            throw new ArgumentException($"The prior has dimension {prior.Dimension} but the simulator takes {simulator.ParameterDimension} parameters.");
-        CheckObservation(observation, simulator.DataDimension, "the simulator outputs");
-    }
-
-    public static void CheckObservation(float[] observation, int dataDimension, string source)
-    {
-        if (observation.Length != dataDimension)
-            throw new ArgumentException($"The observation has {observation.Length} values but {source} {dataDimension}.");
-        ObservationChecks.RequireFinite(observation);
-    }
-
     /// <summary>
     /// Simulates every row of <paramref name="theta"/> with chunk seeds derived from <paramref name="seed"/>, so
     /// x depends on the seed and not on the thread count. Progress is reported as

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Gatsbi.Distributions;
+using Gatsbi.Posteriors;
 using Gatsbi.Randomness;
 using Gatsbi.Simulation;
 
@@ -43,7 +44,7 @@ public sealed class RejectionAbc(RejectionAbcOptions? options = null, Simulation
         IProgress<WorkProgress>? progress = null, CancellationToken cancellation = default)
     {
         var clock = Stopwatch.StartNew();
-        AbcRun.CheckProblem(prior, simulator, observation);
+        ObservationChecks.RequireProblem(prior, simulator, observation);
         CheckBudget(budget, "budget");
         var theta = prior.Sample(budget, new Rng(Seeds.Derive(seed, Seeds.Streams.Prior)));
         var x = AbcRun.Simulate(_runner, simulator, theta, seed, progress, 0, budget, "rejection ABC: simulating", cancellation);
@@ -54,7 +55,7 @@ public sealed class RejectionAbc(RejectionAbcOptions? options = null, Simulation
     public AbcResult Run(SimulationSet bank, float[] observation)
     {
         var clock = Stopwatch.StartNew();
-        AbcRun.CheckObservation(observation, bank.DataDimension, "the bank's x have");
+        ObservationChecks.RequireDimension(observation, bank.DataDimension, "the bank's x have");
         CheckBudget(bank.Count, "bank of simulations");
         return Accept(bank.Theta, bank.X, observation, clock);
     }

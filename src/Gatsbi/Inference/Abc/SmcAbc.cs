@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Gatsbi.Distributions;
+using Gatsbi.Posteriors;
 using Gatsbi.Randomness;
 using Gatsbi.Simulation;
 
@@ -45,7 +46,7 @@ public sealed class SmcAbc(SmcAbcOptions? options = null, SimulationRunner? runn
         IProgress<WorkProgress>? progress = null, CancellationToken cancellation = default)
     {
         var clock = Stopwatch.StartNew();
-        AbcRun.CheckProblem(prior, simulator, observation);
+        ObservationChecks.RequireProblem(prior, simulator, observation);
         var priorDensity = PriorDensity(prior);
         int size = Options.PopulationSize ?? DefaultPopulationSize(budget);
         if (budget < size)

@@ -111,9 +111,7 @@ public sealed class SequentialGatsbi(SequentialOptions options)
         IProgress<WorkProgress>? progress = null, CancellationToken cancellation = default)
     {
         var x = observation.ToArray();
-        ObservationChecks.RequireFinite(x);
-        if (x.Length != simulator.DataDimension)
-            throw new ArgumentException($"The observation has {x.Length} values; the simulator produces {simulator.DataDimension}.");
+        ObservationChecks.RequireProblem(prior, simulator, x); // before round 0 simulates anything
         var clock = Stopwatch.StartNew();
         // One progress scale over all rounds: round 0's epochs, then the later rounds'.
         long first = (long)Options.Gatsbi.EnsembleSize * Options.Gatsbi.MaxEpochs;
@@ -129,8 +127,7 @@ public sealed class SequentialGatsbi(SequentialOptions options)
     {
         TorchRuntime.EnsureLoaded();
         Options.Validate(simulations);
-        if (prior.Dimension != simulator.ParameterDimension)
-            throw new ArgumentException($"The prior has {prior.Dimension} parameters; the simulator takes {simulator.ParameterDimension}.");
+        ObservationChecks.RequirePriorFits(prior, simulator);
         var budgets = Options.Budgets(simulations);
         var clock = Stopwatch.StartNew();
         long total = (long)Options.Gatsbi.EnsembleSize * Options.Gatsbi.MaxEpochs;
@@ -177,9 +174,7 @@ public sealed class SequentialGatsbi(SequentialOptions options)
         if (start.Budgets.Count != Options.Rounds)
             throw new ArgumentException($"The first round was planned for {start.Budgets.Count} rounds; these options have {Options.Rounds}.");
         var xo = observation.ToArray();
-        ObservationChecks.RequireFinite(xo);
-        if (xo.Length != start.Simulator.DataDimension)
-            throw new ArgumentException($"The observation has {xo.Length} values; the simulator produces {start.Simulator.DataDimension}.");
+        ObservationChecks.RequireProblem(start.Prior, start.Simulator, xo);
 
         var clock = Stopwatch.StartNew();
         var support = start.Prior.Support;
