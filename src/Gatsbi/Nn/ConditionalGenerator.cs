@@ -9,7 +9,7 @@ namespace Gatsbi.Nn;
 /// (identity unless fitted), and through a <see cref="SupportTransform"/> when the spec asks for one, so the
 /// trained module maps raw x to raw θ.
 /// </summary>
-public sealed class ConditionalGenerator : nn.Module<Tensor, Tensor>
+public sealed class ConditionalGenerator : GeneratorNetwork
 {
     private readonly nn.Module<Tensor, Tensor>[] _linears;
     private readonly AddNoise noise;
@@ -44,31 +44,15 @@ public sealed class ConditionalGenerator : nn.Module<Tensor, Tensor>
     }
 
     public GeneratorSpec Spec { get; }
-    public int DataDimension { get; }
-    public int ParameterDimension { get; }
-    public int LatentDimension => (int)noise.LatentDimension;
+    public override int DataDimension { get; }
+    public override int ParameterDimension { get; }
+    public override int LatentDimension => (int)noise.LatentDimension;
     public AddNoise Noise => noise;
-    public Standardization XNorm => x_norm;
-    public Standardization ThetaNorm => theta_norm;
+    public override Standardization XNorm => x_norm;
+    public override Standardization ThetaNorm => theta_norm;
+    public override SupportTransform? SupportTransform => support_transform;
 
-    /// <summary>The map from the network's unbounded output to the support; null when the spec has none.</summary>
-    public SupportTransform? SupportTransform => support_transform;
-
-    public override Tensor forward(Tensor x) => Forward(x, null);
-
-    /// <summary>θ = G(x, z); a fresh latent per row is drawn when <paramref name="z"/> is null.</summary>
-    public Tensor Forward(Tensor x, Tensor? z)
-    {
-        if (support_transform is null) return ForwardUnbounded(x, z);
-        using var scope = NewDisposeScope();
-        return support_transform.forward(ForwardUnbounded(x, z)).MoveToOuterDisposeScope();
-    }
-
-    /// <summary>
-    /// The network's own output: θ itself, or with a <see cref="SupportTransform"/> the unbounded u that it
-    /// maps to θ. Training works in this space.
-    /// </summary>
-    public Tensor ForwardUnbounded(Tensor x, Tensor? z)
+    public override Tensor ForwardUnbounded(Tensor x, Tensor? z)
     {
         using var scope = NewDisposeScope();
         var h = x_norm.forward(x);

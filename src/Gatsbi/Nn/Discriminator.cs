@@ -4,11 +4,9 @@ using static TorchSharp.torch;
 namespace Gatsbi.Nn;
 
 /// <summary>
-/// The discriminator D(θ, x) of GATSBI. It returns a logit per row; σ(logit) is the probability that
-/// (θ, x) is a real draw from the joint π(θ)p(x | θ). Returning logits (the published network ends in a
-/// Sigmoid) keeps the same function and lets the losses apply the sigmoid in one place.
+/// The published MLP discriminator of GATSBI (<see cref="DiscriminatorSpec"/>) on [θ, x], returning logits.
 /// </summary>
-public sealed class Discriminator : nn.Module<Tensor, Tensor, Tensor>
+public sealed class Discriminator : DiscriminatorNetwork
 {
     private readonly nn.Module<Tensor, Tensor>[] _linears;
     private readonly Standardization x_norm;
@@ -37,8 +35,8 @@ public sealed class Discriminator : nn.Module<Tensor, Tensor, Tensor>
     }
 
     public DiscriminatorSpec Spec { get; }
-    public Standardization XNorm => x_norm;
-    public Standardization ThetaNorm => theta_norm;
+    public override Standardization XNorm => x_norm;
+    public override Standardization ThetaNorm => theta_norm;
 
     /// <summary>Logits of shape (rows, 1).</summary>
     public override Tensor forward(Tensor theta, Tensor x)

@@ -14,8 +14,6 @@ namespace Gatsbi.Nn;
 /// </summary>
 public sealed class SpectralNormLinear : nn.Module<Tensor, Tensor>
 {
-    private const double Eps = 1e-12;
-
     private readonly Parameter weight_orig;
     private readonly Parameter? bias;
     private readonly Tensor weight_u;
@@ -29,8 +27,8 @@ public sealed class SpectralNormLinear : nn.Module<Tensor, Tensor>
             using var template = nn.Linear(inFeatures, outFeatures, hasBias);
             weight_orig = new Parameter(template.weight!.detach().clone().MoveToOuterDisposeScope());
             if (hasBias) bias = new Parameter(template.bias!.detach().clone().MoveToOuterDisposeScope());
-            weight_u = nn.functional.normalize(randn(outFeatures), p: 2, dim: 0, eps: Eps).MoveToOuterDisposeScope();
-            weight_v = nn.functional.normalize(randn(inFeatures), p: 2, dim: 0, eps: Eps).MoveToOuterDisposeScope();
+            weight_u = SpectralNormalization.StartVector(outFeatures).MoveToOuterDisposeScope();
+            weight_v = SpectralNormalization.StartVector(inFeatures).MoveToOuterDisposeScope();
         }
         RegisterComponents();
     }
@@ -52,21 +50,7 @@ public sealed class SpectralNormLinear : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor input)
     {
-        if (training)
-        {
-            using var _ = no_grad();
-            using var wtu = weight_orig.t().mv(weight_u);
-            using var v = nn.functional.normalize(wtu, p: 2, dim: 0, eps: Eps);
-            using var wv = weight_orig.mv(v);
-            using var u = nn.functional.normalize(wv, p: 2, dim: 0, eps: Eps);
-            weight_v.copy_(v);
-            weight_u.copy_(u);
-        }
-        // u and v are constants here: the gradient flows through W only, as in PyTorch. Clones, because
-        // the next training-mode call updates the buffers in place while this call's graph still needs them.
-        using var u0 = weight_u.clone();
-        using var v0 = weight_v.clone();
-        using var sigma = u0.dot(weight_orig.mv(v0));
+        using var sigma = SpectralNormalization.Sigma(weight_orig, weight_u, weight_v, training);
         using var w = weight_orig / sigma;
         return nn.functional.linear(input, w, bias);
     }

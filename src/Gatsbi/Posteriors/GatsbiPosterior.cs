@@ -19,11 +19,11 @@ public sealed class GatsbiPosterior : INeuralPosterior
     /// <summary>Rows pushed through the generator at once; bounds memory for large requests.</summary>
     private const int ChunkRows = 65_536;
 
-    public GatsbiPosterior(ConditionalGenerator generator, Support? support) : this([generator], support)
+    public GatsbiPosterior(GeneratorNetwork generator, Support? support) : this([generator], support)
     {
     }
 
-    public GatsbiPosterior(IReadOnlyList<ConditionalGenerator> members, Support? support)
+    public GatsbiPosterior(IReadOnlyList<GeneratorNetwork> members, Support? support)
     {
         if (members.Count == 0) throw new ArgumentException("A GATSBI posterior needs at least one generator.");
         var first = members[0];
@@ -37,10 +37,10 @@ public sealed class GatsbiPosterior : INeuralPosterior
     }
 
     /// <summary>The generators of the mixture; one unless the posterior is an ensemble.</summary>
-    public IReadOnlyList<ConditionalGenerator> Members { get; }
+    public IReadOnlyList<GeneratorNetwork> Members { get; }
 
     /// <summary>The first (for a single model, the only) generator.</summary>
-    public ConditionalGenerator Generator => Members[0];
+    public GeneratorNetwork Generator => Members[0];
     public Support? Support { get; }
     public int ParameterDimension => Generator.ParameterDimension;
     public int DataDimension => Generator.DataDimension;
@@ -68,7 +68,7 @@ public sealed class GatsbiPosterior : INeuralPosterior
     }
 
     /// <summary>Adds up to <paramref name="count"/> accepted samples of one generator; returns the proposals made.</summary>
-    private long SampleMember(ConditionalGenerator member, float[] x, int count, ulong stream, List<float[]> accepted)
+    private long SampleMember(GeneratorNetwork member, float[] x, int count, ulong stream, List<float[]> accepted)
     {
         long drawn = 0, cap = (long)MaxDrawFactor * count;
         int target = accepted.Count + count;
@@ -92,7 +92,7 @@ public sealed class GatsbiPosterior : INeuralPosterior
         return drawn;
     }
 
-    private IEnumerable<float[]> Propose(ConditionalGenerator member, float[] observation, int rows, torch.Generator generator)
+    private IEnumerable<float[]> Propose(GeneratorNetwork member, float[] observation, int rows, torch.Generator generator)
     {
         float[] flat;
         using (var scope = NewDisposeScope())

@@ -6,6 +6,7 @@ using System.Text.Json.Serialization;
 using Gatsbi.Distributions;
 using Gatsbi.Native;
 using Gatsbi.Nn;
+using Gatsbi.Nn.Convolutional;
 using Gatsbi.Nn.Flows;
 using Gatsbi.Posteriors;
 using TorchSharp;
@@ -52,7 +53,8 @@ public static class PosteriorFile
         string[] DataNames,
         Dictionary<string, string> Training,
         int Members = 1,
-        FlowSpec? Flow = null);
+        FlowSpec? Flow = null,
+        ConvolutionalNetworks? Convolutional = null);
 
     public static void Save(string path, INeuralPosterior posterior, ModelInfo info)
     {
@@ -60,9 +62,9 @@ public static class PosteriorFile
             throw new ArgumentException($"ModelInfo names {info.ParameterNames.Length} parameters and {info.DataNames.Length} data columns; the posterior has {posterior.ParameterDimension} and {posterior.DataDimension}.");
         var (header, networks) = posterior switch
         {
-            GatsbiPosterior g => (new Header(GatsbiKind, g.ParameterDimension, g.DataDimension, g.Generator.Spec,
+            GatsbiPosterior g => (new Header(GatsbiKind, g.ParameterDimension, g.DataDimension, (g.Generator as ConditionalGenerator)?.Spec,
                 g.Support?.Low, g.Support?.High, info.ParameterNames, info.DataNames,
-                new Dictionary<string, string>(info.Training), g.Members.Count), g.Members.Cast<torch.nn.Module>().ToList()),
+                new Dictionary<string, string>(info.Training), g.Members.Count, Convolutional: Convolutional(g.Generator)), g.Members.Cast<torch.nn.Module>().ToList()),
             NpePosterior n => (new Header(NpeKind, n.ParameterDimension, n.DataDimension, null,
                 n.Support?.Low, n.Support?.High, info.ParameterNames, info.DataNames,
                 new Dictionary<string, string>(info.Training), 1, n.Flow.Spec), new List<torch.nn.Module> { n.Flow }),
@@ -161,12 +163,14 @@ public static class PosteriorFile
             }
             return new LoadedPosterior(new NpePosterior(flow, support), info, version);
         }
-        var members = new List<ConditionalGenerator>();
+        var members = new List<GeneratorNetwork>();
         try
         {
             foreach (var state in states)
             {
-                var generator = new ConditionalGenerator(header.DataDimension, header.ParameterDimension, header.Generator!);
+                GeneratorNetwork generator = header.Convolutional is { } convolutional
+                    ? convolutional.CreateGenerator(header.ParameterDimension)
+                    : new ConditionalGenerator(header.DataDimension, header.ParameterDimension, header.Generator!);
                 members.Add(generator);
                 LoadState(generator, bytes, state);
             }
@@ -178,6 +182,15 @@ public static class PosteriorFile
         }
         return new LoadedPosterior(new GatsbiPosterior(members, support), info, version);
     }
+
+    /// <summary>The description a convolutional generator is rebuilt from; null for the MLP generator.</summary>
+    private static ConvolutionalNetworks? Convolutional(GeneratorNetwork generator) => generator switch
+    {
+        ConditionalGenerator => null,
+        EncoderGenerator e => e.Spec,
+        UNetGenerator u => u.Spec,
+        _ => throw new ArgumentException($"Model files store the MLP and convolutional generators of Gatsbi.NET; got a {generator.GetType().Name}."),
+    };
 
     private static void LoadState(torch.nn.Module network, byte[] bytes, (long Start, long Length) state)
     {
@@ -222,7 +235,7 @@ public static class PosteriorFile
         if (header.ParameterNames is null || header.DataNames is null
             || header.ParameterNames.Length != header.ParameterDimension || header.DataNames.Length != header.DataDimension)
             throw new InvalidDataException(fail("the header's column names do not match its dimensions."));
-        if (header.Kind == GatsbiKind && header.Generator?.HiddenUnits is null)
+        if (header.Kind == GatsbiKind && header.Generator?.HiddenUnits is null && header.Convolutional is null)
             throw new InvalidDataException(fail("the header does not describe the generator network."));
         if (header.Kind == NpeKind && (header.Flow is null || header.Members != 1))
             throw new InvalidDataException(fail("the header does not describe exactly one flow network."));
@@ -231,6 +244,7 @@ public static class PosteriorFile
         try
         {
             header.Generator?.Validate();
+            header.Convolutional?.Validate(header.ParameterDimension, header.DataDimension);
             header.Flow?.Validate();
             if (header.SupportLow is null != header.SupportHigh is null)
                 throw new ArgumentException("the support has only one of its two bounds.");

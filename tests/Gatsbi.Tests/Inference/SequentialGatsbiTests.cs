@@ -206,7 +206,7 @@ public sealed class SequentialGatsbiTests : TorchTest
         Assert.Empty(simulator.Rows);
     }
 
-    private static float[][] Weights(ConditionalGenerator g) => [.. g.parameters().Select(p => p.detach().reshape(-1).data<float>().ToArray())];
+    private static float[][] Weights(GeneratorNetwork g) => [.. g.parameters().Select(p => p.detach().reshape(-1).data<float>().ToArray())];
 
     /// <summary>Records every parameter row it simulates.</summary>
     private sealed class RecordingSimulator(ISimulator inner) : ISimulator

@@ -91,9 +91,10 @@ public sealed class PosteriorFileTests : TorchTest, IDisposable
         Assert.Equal(Info.DataNames, loaded.Info.DataNames);
         Assert.Equal(Info.Training.OrderBy(p => p.Key), loaded.Info.Training.OrderBy(p => p.Key));
         Assert.Equal(original.Support, posterior.Support);
-        Assert.Equal(Spec.HiddenUnits, posterior.Generator.Spec.HiddenUnits);
-        Assert.Equal(Spec with { HiddenUnits = posterior.Generator.Spec.HiddenUnits }, posterior.Generator.Spec);
-        Assert.True(TensorValues.Identical(original.Generator.XNorm.Std, posterior.Generator.XNorm.Std));
+        var generator = Assert.IsType<ConditionalGenerator>(posterior.Generator);
+        Assert.Equal(Spec.HiddenUnits, generator.Spec.HiddenUnits);
+        Assert.Equal(Spec with { HiddenUnits = generator.Spec.HiddenUnits }, generator.Spec);
+        Assert.True(TensorValues.Identical(original.Generator.XNorm!.Std, generator.XNorm.Std));
 
         var expected = original.Sample(Observation, 400, seed: 3);
         var actual = posterior.Sample(Observation, 400, seed: 3);
@@ -140,7 +141,7 @@ public sealed class PosteriorFileTests : TorchTest, IDisposable
         PosteriorFile.Save(path, original, Info);
         var loaded = PosteriorFile.Load(path);
         using var posterior = (GatsbiPosterior)loaded.Posterior;
-        Assert.True(posterior.Generator.Spec.MapsToSupport);
+        Assert.True(Assert.IsType<ConditionalGenerator>(posterior.Generator).Spec.MapsToSupport);
         var expected = original.Sample(Observation, 300, seed: 6);
         Assert.Equal(0, expected.Rejected);
         Assert.Equal(expected.Samples, posterior.Sample(Observation, 300, seed: 6).Samples);

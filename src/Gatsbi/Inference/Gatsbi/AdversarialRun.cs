@@ -24,8 +24,8 @@ internal sealed record TrainingRound(SimulationSet Data, int BatchSize, RoundCor
 internal sealed class AdversarialRun : IDisposable
 {
     private readonly GatsbiOptions _o;
-    private readonly ConditionalGenerator _g;
-    private readonly Discriminator _d;
+    private readonly GeneratorNetwork _g;
+    private readonly DiscriminatorNetwork _d;
     private readonly RoundTensors[] _rounds;
     private readonly Tensor _thetaHold, _xHold;
     private readonly ulong _holdOutSeed;
@@ -47,7 +47,7 @@ internal sealed class AdversarialRun : IDisposable
     /// <paramref name="fitStandardization"/> (fresh networks and <see cref="GatsbiOptions.StandardizeInputs"/>)
     /// the networks' input scalings are fitted to the first round; warm-started networks keep theirs.
     /// </summary>
-    public AdversarialRun(GatsbiOptions o, ConditionalGenerator g, Discriminator d, IReadOnlyList<TrainingRound> rounds, SimulationSet holdOut,
+    public AdversarialRun(GatsbiOptions o, GeneratorNetwork g, DiscriminatorNetwork d, IReadOnlyList<TrainingRound> rounds, SimulationSet holdOut,
         ulong seed, bool fitStandardization = true)
     {
         if (rounds.Count == 0) throw new ArgumentException("GATSBI needs at least one bank of training pairs.");
@@ -64,7 +64,7 @@ internal sealed class AdversarialRun : IDisposable
         {
             var (theta, x) = (_rounds[0].Theta, _rounds[0].X);
             foreach (var (norm, values) in new[] { (g.XNorm, x), (g.ThetaNorm, theta), (d.XNorm, x), (d.ThetaNorm, theta) })
-                norm.Fit(values);
+                norm?.Fit(values);
         }
         _gParams = [.. g.parameters()];
         _dParams = [.. d.parameters()];
@@ -79,7 +79,7 @@ internal sealed class AdversarialRun : IDisposable
         }
     }
 
-    internal static Tensor Unbounded(ConditionalGenerator g, float[,] theta)
+    internal static Tensor Unbounded(GeneratorNetwork g, float[,] theta)
     {
         var values = tensor(theta);
         if (g.SupportTransform is null) return values;
@@ -171,8 +171,7 @@ internal sealed class AdversarialRun : IDisposable
                 {
                     var second = _g.ForwardUnbounded(x, Latent(x.shape[0]));
                     var theta = round.Theta.index_select(0, index);
-                    var norm = _g.ThetaNorm;
-                    var score = EnergyScore.Estimate(norm.forward(fake), norm.forward(second), norm.forward(theta));
+                    var score = EnergyScore.Estimate(Standardized(fake), Standardized(second), Standardized(theta));
                     loss = loss.Plus(score.mul_(TorchScalars.Of(_o.EnergyScoreWeight)));
                 }
                 loss.backward();
@@ -212,9 +211,8 @@ internal sealed class AdversarialRun : IDisposable
         long n = _xHold.shape[0];
         var x = _xHold.repeat_interleave(HoldOutScoreDraws, 0);
         var z = randn([n * HoldOutScoreDraws, _g.LatentDimension], generator: latentStream);
-        var norm = _g.ThetaNorm;
-        var samples = norm.forward(_g.ForwardUnbounded(x, z)).reshape(n, HoldOutScoreDraws, _g.ParameterDimension);
-        return EnergyScore.Estimate(samples, norm.forward(_thetaHold)).item<float>();
+        var samples = Standardized(_g.ForwardUnbounded(x, z)).reshape(n, HoldOutScoreDraws, _g.ParameterDimension);
+        return EnergyScore.Estimate(samples, Standardized(_thetaHold)).item<float>();
     }
 
     /// <summary>
@@ -253,6 +251,9 @@ internal sealed class AdversarialRun : IDisposable
             next[k] += take;
         }
     }
+
+    /// <summary>θ in the generator's standardised scale (as it is when the network has none), where the energy score is taken.</summary>
+    private Tensor Standardized(Tensor theta) => _g.ThetaNorm?.forward(theta) ?? theta;
 
     private Tensor Latent(long rows) => randn([rows, _g.LatentDimension], generator: _random);
 
@@ -393,7 +394,7 @@ internal sealed class AdversarialRun : IDisposable
     {
         private readonly Tensor? _realWeights, _fakeDataOdds;
 
-        public RoundTensors(ConditionalGenerator g, TrainingRound round)
+        public RoundTensors(GeneratorNetwork g, TrainingRound round)
         {
             Theta = Unbounded(g, round.Data.Theta);
             X = tensor(round.Data.X);
@@ -419,7 +420,7 @@ internal sealed class AdversarialRun : IDisposable
         /// b_i of the fake term under inverse importance weights, w̄(θ'_i, x_i) = odds₁(θ'_i) · odds₀(x_i), a
         /// constant computed from the generated θ' (mapped back to the prior's space); else none (all ones).
         /// </summary>
-        public Tensor? FakeWeights(ConditionalGenerator g, Tensor fakeUnbounded, Tensor index)
+        public Tensor? FakeWeights(GeneratorNetwork g, Tensor fakeUnbounded, Tensor index)
         {
             if (_fakeDataOdds is null) return null;
             using var _ = no_grad();

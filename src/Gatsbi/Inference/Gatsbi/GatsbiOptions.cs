@@ -1,4 +1,5 @@
 using Gatsbi.Nn;
+using Gatsbi.Nn.Convolutional;
 
 namespace Gatsbi.Inference.Gatsbi;
 
@@ -20,8 +21,19 @@ public enum LearningRateSchedule
 /// </summary>
 public sealed record GatsbiOptions
 {
+    /// <summary>The MLP generator; not used when <see cref="Convolutional"/> is set.</summary>
     public required GeneratorSpec Generator { get; init; }
+
+    /// <summary>The MLP discriminator; not used when <see cref="Convolutional"/> is set.</summary>
     public required DiscriminatorSpec Discriminator { get; init; }
+
+    /// <summary>
+    /// Convolutional networks for data whose rows are images (the shallow water and camera models); null for the
+    /// MLPs of <see cref="Generator"/> and <see cref="Discriminator"/>. The convolutional networks have no input
+    /// standardisation and no support transform, so <see cref="StandardizeInputs"/> and
+    /// <see cref="TransformToUnbounded"/> do not apply to them.
+    /// </summary>
+    public ConvolutionalNetworks? Convolutional { get; init; }
     public GatsbiLossKind Loss { get; init; } = GatsbiLossKind.CrossEntropy;
 
     /// <summary>dis_iter: discriminator steps per epoch (fewer if the training set has fewer batches).</summary>

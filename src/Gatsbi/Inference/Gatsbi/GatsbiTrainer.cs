@@ -91,7 +91,9 @@ public sealed class GatsbiTrainer(GatsbiOptions options)
 
     /// <summary>Training threads: the option, or the <see cref="ThreadPolicy"/> choice for this problem size.</summary>
     internal int ChooseThreads(SimulationSet data, int batchSize) =>
-        Options.Threads ?? ThreadPolicy.Choose(Options.Discriminator, data.ParameterDimension + data.DataDimension, batchSize);
+        Options.Threads ?? (Options.Convolutional is not null
+            ? Environment.ProcessorCount
+            : ThreadPolicy.Choose(Options.Discriminator, data.ParameterDimension + data.DataDimension, batchSize));
 
     /// <summary>
     /// Fresh networks for every ensemble member, initialised here in member order, because initialisation draws
@@ -107,10 +109,8 @@ public sealed class GatsbiTrainer(GatsbiOptions options)
             {
                 ulong memberSeed = MemberSeed(seed, m);
                 torch.manual_seed(Seeds.ForTorch(Seeds.Derive(memberSeed, Seeds.Streams.Networks)));
-                bool transform = Options.TransformToUnbounded && SupportTransform.Applies(support);
-                var generator = new ConditionalGenerator(data.DataDimension, data.ParameterDimension, Options.Generator with { MapsToSupport = transform });
-                if (transform) generator.SupportTransform!.Fit(support!);
-                members[m] = new GatsbiMember(generator, new Discriminator(data.ParameterDimension, data.DataDimension, Options.Discriminator), memberSeed);
+                var (generator, discriminator) = CreateNetworks(data.DataDimension, data.ParameterDimension, support);
+                members[m] = new GatsbiMember(generator, discriminator, memberSeed);
             }
             return members;
         }
@@ -119,6 +119,34 @@ public sealed class GatsbiTrainer(GatsbiOptions options)
             foreach (var m in members) m?.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// A generator and a discriminator as the options describe them: the convolutional pair when
+    /// <see cref="GatsbiOptions.Convolutional"/> is set, else the MLPs, the generator mapping into
+    /// <paramref name="support"/> when <see cref="GatsbiOptions.TransformToUnbounded"/> applies. Initialisation
+    /// draws from libtorch's global generator.
+    /// </summary>
+    internal (GeneratorNetwork Generator, DiscriminatorNetwork Discriminator) CreateNetworks(int dataDimension, int parameterDimension, Support? support)
+    {
+        if (Options.Convolutional is { } convolutional)
+        {
+            convolutional.Validate(parameterDimension, dataDimension);
+            var g = convolutional.CreateGenerator(parameterDimension);
+            try
+            {
+                return (g, convolutional.CreateDiscriminator(parameterDimension));
+            }
+            catch
+            {
+                g.Dispose();
+                throw;
+            }
+        }
+        bool transform = Options.TransformToUnbounded && SupportTransform.Applies(support);
+        var generator = new ConditionalGenerator(dataDimension, parameterDimension, Options.Generator with { MapsToSupport = transform });
+        if (transform) generator.SupportTransform!.Fit(support!);
+        return (generator, new Discriminator(parameterDimension, dataDimension, Options.Discriminator));
     }
 
     /// <summary>
@@ -197,7 +225,7 @@ public sealed class GatsbiTrainer(GatsbiOptions options)
 }
 
 /// <summary>One ensemble member's networks and the seed its random streams derive from.</summary>
-internal sealed record GatsbiMember(ConditionalGenerator Generator, Discriminator Discriminator, ulong Seed) : IDisposable
+internal sealed record GatsbiMember(GeneratorNetwork Generator, DiscriminatorNetwork Discriminator, ulong Seed) : IDisposable
 {
     public void Dispose()
     {

@@ -48,7 +48,7 @@ public sealed class RoundCorrection(SequentialCorrection kind, ImportanceCorrect
     /// observations and included the latent density). The latents are constants; the caller pushes them
     /// through G with or without gradient.
     /// </summary>
-    public Tensor TiltedLatent(ConditionalGenerator g, Tensor x, torch.Generator random)
+    public Tensor TiltedLatent(GeneratorNetwork g, Tensor x, torch.Generator random)
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
@@ -82,7 +82,7 @@ public sealed class RoundCorrection(SequentialCorrection kind, ImportanceCorrect
     }
 
     /// <summary>odds₁(G(z, x)) of the θ classifier, with G's output mapped back to the prior's space.</summary>
-    private Tensor ThetaOdds(ConditionalGenerator g, Tensor x, Tensor z)
+    private Tensor ThetaOdds(GeneratorNetwork g, Tensor x, Tensor z)
     {
         var theta = g.Forward(x, z);
         return Ratios.Theta.Odds(theta, 1);

@@ -192,7 +192,7 @@ public sealed class SequentialGatsbi(SequentialOptions options)
         long perRound = (long)start.Members.Length * gatsbi.MaxEpochs, total = perRound * (Options.Rounds - 1);
         lock (TorchProcessState.Gate)
         {
-            var members = start.Members.Select(Copy).ToArray();
+            var members = start.Members.Select(m => Copy(m, trainer, support)).ToArray();
             try
             {
                 // The proposal shares the members' generators, which keep training between rounds.
@@ -255,12 +255,11 @@ public sealed class SequentialGatsbi(SequentialOptions options)
     }
 
     /// <summary>A copy of a member's networks (weights and buffers), so that refining leaves the first round untouched.</summary>
-    private static GatsbiMember Copy(GatsbiMember member)
+    private static GatsbiMember Copy(GatsbiMember member, GatsbiTrainer trainer, Support? support)
     {
         var g = member.Generator;
-        var generator = new ConditionalGenerator(g.DataDimension, g.ParameterDimension, g.Spec);
+        var (generator, discriminator) = trainer.CreateNetworks(g.DataDimension, g.ParameterDimension, support);
         generator.load_state_dict(g.state_dict());
-        var discriminator = new Discriminator(g.ParameterDimension, g.DataDimension, member.Discriminator.Spec);
         discriminator.load_state_dict(member.Discriminator.state_dict());
         return new GatsbiMember(generator, discriminator, member.Seed);
     }

@@ -1,0 +1,32 @@
+using System.Text.Json.Serialization;
+
+namespace Gatsbi.Nn.Convolutional;
+
+/// <summary>
+/// A generator and discriminator pair for data that are images: each row of x is an image of
+/// <see cref="Channels"/> × <see cref="Height"/> × <see cref="Width"/> values flattened in C order (channel,
+/// then row, then column), which the networks reshape themselves. A record so that a model file can store it
+/// and rebuild the generator; the concrete kind is kept under "Architecture" in JSON.
+/// </summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "Architecture")]
+[JsonDerivedType(typeof(EncoderNetworks), "encoder")]
+[JsonDerivedType(typeof(UNetNetworks), "unet")]
+public abstract record ConvolutionalNetworks(int Channels, int Height, int Width)
+{
+    /// <summary>Values per row of x.</summary>
+    public int DataDimension => Channels * Height * Width;
+
+    public abstract GeneratorNetwork CreateGenerator(int parameterDimension);
+
+    public abstract DiscriminatorNetwork CreateDiscriminator(int parameterDimension);
+
+    /// <summary>Checks the shapes against the data: x must have <see cref="DataDimension"/> values per row.</summary>
+    public virtual void Validate(int parameterDimension, int dataDimension)
+    {
+        if (Channels < 1 || Height < 1 || Width < 1)
+            throw new ArgumentException($"Image shape must be positive; got {Channels}×{Height}×{Width}.");
+        if (dataDimension != DataDimension)
+            throw new ArgumentException($"The convolutional networks expect x of {Channels}×{Height}×{Width} = {DataDimension} values per row; the data have {dataDimension}.");
+        if (parameterDimension < 1) throw new ArgumentException($"The parameter dimension must be at least 1; got {parameterDimension}.");
+    }
+}

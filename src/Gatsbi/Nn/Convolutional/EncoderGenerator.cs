@@ -1,0 +1,38 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Gatsbi.Nn.Convolutional;
+
+/// <summary>The generator of <see cref="EncoderNetworks"/>: x image → encoder → h + Wz → linear → θ.</summary>
+public sealed class EncoderGenerator : GeneratorNetwork
+{
+    private readonly ConvEncoder encoder;
+    private readonly AddNoise noise;
+    private readonly Linear output;
+    private readonly long[] _imageShape;
+
+    public EncoderGenerator(EncoderNetworks spec, int parameterDimension) : base(nameof(EncoderGenerator))
+    {
+        spec.Validate(parameterDimension, spec.DataDimension);
+        Spec = spec;
+        encoder = new ConvEncoder(spec.Channels, spec.Height, spec.Width, spec.GeneratorChannels, spec.StemStride, spectralNorm: false);
+        noise = new AddNoise(encoder.OutputFeatures, spec.LatentDimension, heteroscedastic: false);
+        output = nn.Linear(encoder.OutputFeatures, parameterDimension, hasBias: false);
+        _imageShape = [-1, spec.Channels, spec.Height, spec.Width];
+        ParameterDimension = parameterDimension;
+        RegisterComponents();
+    }
+
+    public EncoderNetworks Spec { get; }
+    public override int DataDimension => Spec.DataDimension;
+    public override int ParameterDimension { get; }
+    public override int LatentDimension => Spec.LatentDimension;
+
+    public override Tensor ForwardUnbounded(Tensor x, Tensor? z)
+    {
+        using var scope = NewDisposeScope();
+        var h = encoder.forward(x.reshape(_imageShape));
+        return output.forward(noise.Forward(h, z)).MoveToOuterDisposeScope();
+    }
+}

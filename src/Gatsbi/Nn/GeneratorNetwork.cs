@@ -1,0 +1,55 @@
+using static TorchSharp.torch;
+
+namespace Gatsbi.Nn;
+
+/// <summary>
+/// A conditional generator G(x, z) of GATSBI: for a fixed x its outputs are samples of the approximate
+/// posterior q(θ | x). Rows of x and θ are flat vectors whatever their meaning (an image, a spectrum); a
+/// network that works on images reshapes them itself, so training, sampling and model files treat every
+/// architecture alike. <see cref="ConditionalGenerator"/> is the published MLP; <c>Nn.Convolutional</c>
+/// has the convolutional networks of the paper's high-dimensional applications.
+/// </summary>
+public abstract class GeneratorNetwork(string name) : nn.Module<Tensor, Tensor>(name)
+{
+    public abstract int DataDimension { get; }
+    public abstract int ParameterDimension { get; }
+
+    /// <summary>Width of the latent z ~ N(0, I) drawn per row.</summary>
+    public abstract int LatentDimension { get; }
+
+    /// <summary>The scaling of x inside the network, fitted to the training set when the options ask for it; null when it has none.</summary>
+    public virtual Standardization? XNorm => null;
+
+    /// <summary>The scaling of θ inside the network; null when it has none.</summary>
+    public virtual Standardization? ThetaNorm => null;
+
+    /// <summary>The map from the network's unbounded output to the support; null when there is none.</summary>
+    public virtual SupportTransform? SupportTransform => null;
+
+    public override Tensor forward(Tensor x) => Forward(x, null);
+
+    /// <summary>θ = G(x, z); a fresh latent per row is drawn when <paramref name="z"/> is null.</summary>
+    public Tensor Forward(Tensor x, Tensor? z)
+    {
+        if (SupportTransform is not { } transform) return ForwardUnbounded(x, z);
+        using var scope = NewDisposeScope();
+        return transform.forward(ForwardUnbounded(x, z)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The network's own output: θ itself, or with a <see cref="SupportTransform"/> the unbounded u that it
+    /// maps to θ. Training works in this space.
+    /// </summary>
+    public abstract Tensor ForwardUnbounded(Tensor x, Tensor? z);
+}
+
+/// <summary>
+/// A discriminator D(θ, x) of GATSBI. It returns a logit per row, shape (rows, 1); σ(logit) is the
+/// probability that (θ, x) is a real draw from the joint π(θ)p(x | θ). Returning logits (the published
+/// networks end in a Sigmoid) keeps the same function and lets the losses apply the sigmoid in one place.
+/// </summary>
+public abstract class DiscriminatorNetwork(string name) : nn.Module<Tensor, Tensor, Tensor>(name)
+{
+    public virtual Standardization? XNorm => null;
+    public virtual Standardization? ThetaNorm => null;
+}
