@@ -73,9 +73,13 @@ public sealed class LinePlot
         return this;
     }
 
-    /// <summary>Adds a shaded band between <paramref name="lower"/> and <paramref name="upper"/> over <paramref name="x"/>, drawn translucent beneath bars and series.</summary>
+    /// <summary>Adds a shaded band between <paramref name="lower"/> and <paramref name="upper"/> over <paramref name="x"/>, drawn beneath bars and series in the order added.</summary>
+    /// <param name="opacity">
+    /// Alpha of the fill; the default (70) is translucent so grid lines and overlapping bands stay visible. Nested bands
+    /// (a 50 % interval inside a 90 % one) use 255 with precomputed light colours, so the legend swatch matches the plot exactly.
+    /// </param>
     /// <exception cref="ArgumentException">Bad or duplicate name, arrays of different lengths, fewer than two points, or a non-finite value.</exception>
-    public LinePlot AddBand(string name, IReadOnlyList<double> x, IReadOnlyList<double> lower, IReadOnlyList<double> upper, SKColor color)
+    public LinePlot AddBand(string name, IReadOnlyList<double> x, IReadOnlyList<double> lower, IReadOnlyList<double> upper, SKColor color, byte opacity = Band.Alpha)
     {
         CheckNewName(name);
         ArgumentNullException.ThrowIfNull(x);
@@ -91,7 +95,7 @@ public sealed class LinePlot
             throw new ArgumentException($"Band '{name}' has a non-finite value.", nameof(x));
         }
 
-        _bands.Add(new Band(name, [.. x], [.. lower], [.. upper], color));
+        _bands.Add(new Band(name, [.. x], [.. lower], [.. upper], color.WithAlpha(opacity)));
         return this;
     }
 
@@ -144,7 +148,7 @@ public sealed class LinePlot
 
     /// <summary>The legend entries: bands, bars, series, vertical lines.</summary>
     internal IEnumerable<(string Name, SKColor Color, LegendSwatch Swatch)> LegendEntries =>
-        _bands.Select(b => (b.Name, b.Color.WithAlpha(Band.Alpha), LegendSwatch.Box))
+        _bands.Select(b => (b.Name, b.Color, LegendSwatch.Box))
             .Concat(_bars.Select(b => (b.Name, b.Color, LegendSwatch.Box)))
             .Concat(_series.Select(s => (s.Name, s.Color, LegendSwatch.Line)))
             .Concat(_verticals.Select(v => (v.Name, v.Color, LegendSwatch.Line)));
@@ -195,9 +199,10 @@ public sealed class LinePlot
 
 internal sealed record Series(string Name, double[] X, double[] Y, SKColor Color);
 
+/// <summary>A shaded band; <see cref="Color"/> includes the fill's alpha.</summary>
 internal sealed record Band(string Name, double[] X, double[] Lower, double[] Upper, SKColor Color)
 {
-    /// <summary>Opacity of the fill: light enough that bars and lines on top stay legible.</summary>
+    /// <summary>Default opacity of the fill: light enough that bars and lines on top stay legible.</summary>
     public const byte Alpha = 70;
 }
 

@@ -199,7 +199,7 @@ internal sealed class LinePlotRenderer(LinePlot plot, IReadOnlyList<Series> seri
         }
 
         path.Close();
-        using var fill = new SKPaint { Color = band.Color.WithAlpha(Band.Alpha), IsAntialias = true };
+        using var fill = new SKPaint { Color = band.Color, IsAntialias = true };
         canvas.DrawPath(path, fill);
     }
 

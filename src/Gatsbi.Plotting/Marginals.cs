@@ -112,7 +112,8 @@ internal static class Marginals
         return density;
     }
 
-    private static double Quantile(double[] sorted, double q)
+    /// <summary>Quantile of sorted values by linear interpolation between order statistics (NumPy's default, Hyndman–Fan type 7).</summary>
+    internal static double Quantile(double[] sorted, double q)
     {
         double position = q * (sorted.Length - 1);
         int below = (int)Math.Floor(position);
