@@ -66,6 +66,69 @@ public static class RandomVariates
         }
     }
 
+    /// <summary>
+    /// Poisson(λ), exact for every λ ≥ 0 (the camera simulator needs λ up to 256). Means below 10 use
+    /// inversion (sequential search over the pmf from P(0) = e^−λ, one uniform per draw); larger ones use
+    /// Hörmann's PTRS transformed rejection with squeeze (1993), the algorithm NumPy's and PyTorch's samplers
+    /// use, whose expected cost does not grow with λ. Knuth's multiplication method would also be exact but
+    /// needs about λ uniforms per draw; a normal approximation would change the noise law.
+    /// </summary>
+    public static int Poisson(this Rng rng, double lambda)
+    {
+        if (!(lambda >= 0 && lambda <= MaxPoissonMean))
+            throw new ArgumentOutOfRangeException(nameof(lambda), $"Poisson mean must lie in [0, {MaxPoissonMean:G}]; got {lambda}.");
+        if (lambda == 0) return 0;
+        return lambda < 10 ? PoissonInversion(rng, lambda) : PoissonPtrs(rng, lambda);
+    }
+
+    /// <summary>Largest Poisson mean accepted: draws must still fit an int with room for the tail.</summary>
+    public const double MaxPoissonMean = 1e9;
+
+    private static int PoissonInversion(Rng rng, double lambda)
+    {
+        double p0 = Math.Exp(-lambda);
+        while (true)
+        {
+            double u = rng.NextDouble();
+            double pmf = p0;
+            int k = 0;
+            while (u > pmf)
+            {
+                u -= pmf;
+                k++;
+                pmf *= lambda / k;
+                // Rounding can leave u above the remaining mass once the pmf has vanished: redraw rather than
+                // bias the tail (for λ < 10 this needs u within about 1e-16 of 1).
+                if (pmf == 0) break;
+            }
+            if (pmf > 0 || u <= 0) return k;
+        }
+    }
+
+    private static int PoissonPtrs(Rng rng, double lambda)
+    {
+        double slam = Math.Sqrt(lambda);
+        double logLambda = Math.Log(lambda);
+        double b = 0.931 + 2.53 * slam;
+        double a = -0.059 + 0.02483 * b;
+        double logInvAlpha = Math.Log(1.1239 + 1.1328 / (b - 3.4));
+        double vr = 0.9277 - 3.6224 / (b - 2);
+        while (true)
+        {
+            double u = rng.NextDouble() - 0.5;
+            double v = rng.NextDouble();
+            double us = 0.5 - Math.Abs(u);
+            if (us == 0) continue; // u = −0.5 exactly would divide by zero below
+            double kReal = Math.Floor((2 * a / us + b) * u + lambda + 0.43);
+            if (us >= 0.07 && v <= vr) return (int)kReal;
+            if (kReal < 0 || (us < 0.013 && v > us)) continue;
+            if (kReal > int.MaxValue) continue; // far beyond any mass the hat lets through for λ ≤ 1e9
+            int k = (int)kReal;
+            // log v = −∞ at v = 0 accepts, which is right: the acceptance region contains the whole bottom edge.
+            if (Math.Log(v) + logInvAlpha - Math.Log(a / (us * us) + b) <= -lambda + k * logLambda - LogFactorial(k)) return k;
+        }
+    }
+
     private static double LogFactorial(int k) => LogGamma(k + 1.0);
 
     /// <summary>
