@@ -1,0 +1,53 @@
+using Gatsbi.Distributions;
+using Gatsbi.Inference.Gatsbi;
+using Gatsbi.Simulation;
+
+namespace Gatsbi.Benchmarks.Applications;
+
+/// <summary>
+/// One of the paper's high-dimensional applications (the shallow water model, the noisy camera model): a prior,
+/// a simulator, and the GATSBI configurations that suit it. Unlike the sbibm tasks these have no reference
+/// posterior; they are judged on held-out simulations (<see cref="TestCases"/>) and, where the prior has a
+/// density to draw from cheaply, by simulation-based calibration.
+/// </summary>
+public abstract class ApplicationModel
+{
+    /// <summary>The preset names every application offers.</summary>
+    public static readonly string[] PresetNames = ["fast", "paper"];
+
+    public abstract string Name { get; }
+
+    /// <summary>One line on what is inferred from what, for listings and reports.</summary>
+    public abstract string Description { get; }
+
+    public abstract IPrior Prior { get; }
+
+    /// <summary>Where held-out test parameters come from: the prior, unless the application has a separate test set.</summary>
+    public virtual IPrior TestPrior => Prior;
+
+    public abstract ISimulator Simulator { get; }
+    public abstract string[] ParameterNames { get; }
+    public abstract string[] DataNames { get; }
+
+    /// <summary>
+    /// Support that posterior samples are checked against; null when the generator's output cannot leave the
+    /// prior's support anyway (a Sigmoid), or the support is unbounded.
+    /// </summary>
+    public virtual Gatsbi.Distributions.Support? PosteriorSupport => null;
+
+    /// <summary>The simulation budget the fast preset is measured at on a 2-core CPU.</summary>
+    public abstract int DefaultSimulations { get; }
+
+    /// <summary>The published configuration (gatsbi_method.md §5.10, §6.5).</summary>
+    public abstract GatsbiOptions Paper();
+
+    /// <summary>The configuration tuned for CPUs (docs/applications.md has the reasons).</summary>
+    public abstract GatsbiOptions Fast();
+
+    public GatsbiOptions Options(string preset) => preset.ToLowerInvariant() switch
+    {
+        "fast" => Fast(),
+        "paper" => Paper(),
+        _ => throw new ArgumentException($"Unknown preset '{preset}' for {Name}; expected one of: {string.Join(", ", PresetNames)}."),
+    };
+}
