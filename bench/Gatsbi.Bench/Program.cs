@@ -13,6 +13,7 @@ var experiments = new Dictionary<string, Func<Settings, int>>
     ["mmd-speed"] = MmdSpeed.Run,
     ["study-table"] = StudyTable.Run,
     ["sequential-study"] = SequentialStudy.Run,
+    ["shallow-water-speed"] = ShallowWaterSpeed.Run,
 };
 if (args.Length == 0 || !experiments.TryGetValue(args[0], out var experiment))
 {
