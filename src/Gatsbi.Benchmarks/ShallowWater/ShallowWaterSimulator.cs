@@ -59,10 +59,23 @@ public sealed class ShallowWaterSimulator : ISimulator
         for (int i = 0; i < theta.GetLength(0); i++)
         {
             var row = x.Row(i);
+            // The solver would quietly treat a NaN depth as a dry cell; a non-finite θ is a failed simulation
+            // instead (a NaN row, no noise drawn), as ISimulator asks.
+            if (!IsFinite(theta.Row(i)))
+            {
+                row.Fill(float.NaN);
+                continue;
+            }
             workspace.Noiseless(theta.Row(i), row);
             if (NoiseStd > 0)
                 for (int j = 0; j < row.Length; j++) row[j] = (float)(row[j] + NoiseStd * rng.Normal());
         }
+    }
+
+    private static bool IsFinite(ReadOnlySpan<float> values)
+    {
+        foreach (var v in values) if (!float.IsFinite(v)) return false;
+        return true;
     }
 
     /// <summary>x without noise for one centred depth profile θ (100 values): the spectrum in the layout above.</summary>

@@ -77,7 +77,8 @@ public sealed class ShallowWaterSolver
     /// <summary>
     /// Guard against an iteration that never converges (the original has none). The system is strongly
     /// diagonally dominant (off-diagonals ≈ 0.022 against a diagonal ≈ 1.04), so this is never reached for a
-    /// finite depth profile; a NaN depth makes δ NaN, which stops the loop at once instead.
+    /// finite depth profile. (A NaN depth fails "d > 0.1" and so makes its cell dry; an infinite one can make δ
+    /// NaN, which stops the loop at once.)
     /// </summary>
     public const int MaxJacobiSweeps = 10_000;
 

@@ -76,6 +76,18 @@ public sealed class ShallowWaterSimulatorTests
         Assert.Equal(simulator.Noiseless(theta.Row(0)), noiseless.Row(0).ToArray());
     }
 
+    [Fact]
+    public void Non_finite_theta_gives_a_NaN_row_and_leaves_other_rows_alone()
+    {
+        var simulator = new ShallowWaterSimulator(noiseStd: 0);
+        var theta = PriorDraws(2, 19);
+        theta[0, 40] = float.NaN;
+        var x = new float[2, simulator.DataDimension];
+        simulator.Simulate(theta, x, new Rng(1));
+        Assert.All(x.Row(0).ToArray(), v => Assert.True(float.IsNaN(v)));
+        Assert.Equal(simulator.Noiseless(theta.Row(1)), x.Row(1).ToArray());
+    }
+
     /// <summary>Same seed, same x; and the runner's chunk seeding makes 1 and 2 threads give identical sets.</summary>
     [Fact]
     public void Simulation_is_deterministic_and_independent_of_thread_count()
