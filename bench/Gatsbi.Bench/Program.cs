@@ -14,6 +14,7 @@ var experiments = new Dictionary<string, Func<Settings, int>>
     ["study-table"] = StudyTable.Run,
     ["sequential-study"] = SequentialStudy.Run,
     ["camera-speed"] = CameraSpeed.Run,
+    ["shallow-water-speed"] = ShallowWaterSpeed.Run,
 };
 if (args.Length == 0 || !experiments.TryGetValue(args[0], out var experiment))
 {
