@@ -1,0 +1,74 @@
+using Gatsbi.Randomness;
+using Gatsbi.Simulation;
+
+namespace Gatsbi.Benchmarks.ShallowWater;
+
+/// <summary>
+/// The shallow water observation with its redundant half folded away: an exact reduction of x from
+/// 2 × 100 × 100 to 2 × 50 × 100 values that loses no information about θ.
+/// <para>
+/// The spectrum of the real ζ field is Hermitian, F[101 − k, −l] = conj F[k, l], and with the zero row dropped
+/// the kept rows k = 1..100 pair up exactly (101 is odd, so no row is its own partner). Each coefficient is
+/// therefore observed twice, with independent N(0, σ²) noise on each copy. Averaging a pair,
+/// (x[k, l] + conj x[101 − k, −l]) / 2, gives the coefficient with noise σ²/2, and because the noise is i.i.d.
+/// Gaussian this average is a sufficient statistic for the pair: the posterior given the folded x equals the
+/// posterior given the full x. The networks then see half the input at half the cost, with no redundancy to learn.
+/// </para>
+/// <para>Layout: C order of shape (2, 50, 100), index = c · 5,000 + (k − 1) · 100 + l for k = 1..50.</para>
+/// </summary>
+public sealed class FoldedSpectrumSimulator(ShallowWaterSimulator full) : ISimulator
+{
+    /// <summary>Temporal-frequency rows after folding: k = 1..50.</summary>
+    public const int Rows = ShallowWaterSimulator.KeptFrequencies / 2;
+
+    public const int Columns = ShallowWaterSolver.Cells;
+
+    /// <summary>Values per channel of the folded x.</summary>
+    public const int ChannelSize = Rows * Columns;
+
+    public FoldedSpectrumSimulator() : this(new ShallowWaterSimulator())
+    {
+    }
+
+    public ShallowWaterSimulator Full { get; } = full;
+    public int ParameterDimension => Full.ParameterDimension;
+    public int DataDimension => 2 * ChannelSize;
+
+    public void Simulate(float[,] theta, float[,] x, Rng rng)
+    {
+        if (x.GetLength(1) != DataDimension || x.GetLength(0) != theta.GetLength(0))
+            throw new ArgumentException($"The folded shallow water observation has {DataDimension} values per row; got x {x.GetLength(0)}×{x.GetLength(1)} for {theta.GetLength(0)} rows of θ.");
+        var full = new float[theta.GetLength(0), Full.DataDimension];
+        Full.Simulate(theta, full, rng);
+        for (int i = 0; i < full.GetLength(0); i++) Fold(full.Row(i), x.Row(i));
+    }
+
+    /// <summary>Folds a full observation (2 × 100 × 100, the layout of <see cref="ShallowWaterSimulator"/>) into 2 × 50 × 100.</summary>
+    public static void Fold(ReadOnlySpan<float> full, Span<float> folded)
+    {
+        const int fullRows = ShallowWaterSimulator.KeptFrequencies, fullChannel = ShallowWaterSimulator.ChannelSize;
+        if (full.Length != 2 * fullChannel || folded.Length != 2 * ChannelSize)
+            throw new ArgumentException($"Folding takes {2 * fullChannel} values to {2 * ChannelSize}; got {full.Length} and {folded.Length}.");
+        for (int r = 0; r < Rows; r++)
+        {
+            // Row r holds k = r + 1; its partner 101 − k sits at row 99 − r.
+            int partner = fullRows - 1 - r;
+            for (int l = 0; l < Columns; l++)
+            {
+                int mirrored = (Columns - l) % Columns;
+                int at = r * Columns + l, across = partner * Columns + mirrored;
+                folded[at] = 0.5f * (full[at] + full[across]);
+                folded[ChannelSize + at] = 0.5f * (full[fullChannel + at] - full[fullChannel + across]);
+            }
+        }
+    }
+
+    /// <summary>Folds an observation given in the full layout; one in the folded layout is returned as it is.</summary>
+    public static float[] Folded(float[] observation)
+    {
+        if (observation.Length == 2 * ChannelSize) return observation;
+        var folded = new float[2 * ChannelSize];
+        Fold(observation, folded);
+        return folded;
+    }
+}
