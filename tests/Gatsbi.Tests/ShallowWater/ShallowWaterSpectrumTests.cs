@@ -68,4 +68,66 @@ public sealed class ShallowWaterSpectrumTests
                     $"F[{k},{l}] = {re[k * Columns + l]} + {im[k * Columns + l]}i, expected {expected}i");
             }
     }
+
+    /// <summary>
+    /// Other shapes, every entry against the direct 2-D DFT: even and odd row counts (two real rows per row FFT,
+    /// plus a lone last row when odd), even and odd column counts (the conjugate mirror), and smooth and
+    /// non-smooth (Bluestein) lengths on both axes.
+    /// </summary>
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(1, 7)]
+    [InlineData(7, 1)]
+    [InlineData(4, 6)]
+    [InlineData(7, 9)]
+    [InlineData(12, 11)]
+    public void Other_shapes_match_a_direct_DFT(int rows, int columns)
+    {
+        var rng = new Rng(5);
+        var z = new double[rows * columns];
+        for (int i = 0; i < z.Length; i++) z[i] = rng.Uniform(-1, 1);
+        var re = new double[z.Length];
+        var im = new double[z.Length];
+        new Spectrum2D(rows, columns).Forward(z, re, im);
+        for (int k = 0; k < rows; k++)
+            for (int l = 0; l < columns; l++)
+            {
+                double sr = 0, si = 0;
+                for (int t = 0; t < rows; t++)
+                    for (int j = 0; j < columns; j++)
+                    {
+                        double phase = (k * t % rows) / (double)rows + (l * j % columns) / (double)columns;
+                        var (s, c) = Math.SinCos(-2 * Math.PI * phase);
+                        sr += z[t * columns + j] * c;
+                        si += z[t * columns + j] * s;
+                    }
+                Assert.True(Math.Abs(re[k * columns + l] - sr) < 1e-12 * z.Length && Math.Abs(im[k * columns + l] - si) < 1e-12 * z.Length,
+                    $"{rows}×{columns}: F[{k},{l}] = {re[k * columns + l]} + {im[k * columns + l]}i, direct {sr} + {si}i");
+            }
+    }
+
+    /// <summary>A second transform with the same instance is bitwise identical and allocates nothing.</summary>
+    [Fact]
+    public void Repeated_transforms_are_bitwise_identical_and_allocate_nothing()
+    {
+        var rng = new Rng(8);
+        var z = new double[Rows * Columns];
+        for (int i = 0; i < z.Length; i++) z[i] = rng.Uniform(-1, 1);
+        var spectrum = new Spectrum2D(Rows, Columns);
+        var re1 = new double[z.Length];
+        var im1 = new double[z.Length];
+        var re2 = new double[z.Length];
+        var im2 = new double[z.Length];
+        spectrum.Forward(z, re1, im1);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        spectrum.Forward(z, re2, im2);
+        Assert.Equal(before, GC.GetAllocatedBytesForCurrentThread());
+        Assert.Equal(re1, re2);
+        Assert.Equal(im1, im2);
+        var re3 = new double[z.Length];
+        var im3 = new double[z.Length];
+        new Spectrum2D(Rows, Columns).Forward(z, re3, im3);
+        Assert.Equal(re1, re3);
+        Assert.Equal(im1, im3);
+    }
 }
