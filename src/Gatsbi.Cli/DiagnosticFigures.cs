@@ -13,17 +13,17 @@ internal static class DiagnosticFigures
     /// <summary>Predictive panels drawn at most; tasks with long data vectors show the first ones.</summary>
     public const int MaxPredictivePanels = 12;
 
-    public static void RankHistograms(string path, string title, string[] names, RankUniformity[] tests, RankUniformity joint, int posteriorSamples)
+    public static void RankHistograms(string path, string title, string[] names, RankUniformity[] tests, RankUniformity joint, int posteriorSamples, int? columns = null)
     {
-        var grid = new PlotGrid { Title = title };
+        var grid = new PlotGrid { Title = title, Columns = columns };
         for (int j = 0; j < names.Length; j++) grid.Add(RankHistogram($"{names[j]} (χ² p = {FormatP(tests[j].PValue)})", tests[j], posteriorSamples, "rank of θ* among the samples"));
         grid.Add(RankHistogram($"joint: distance rank (p = {FormatP(joint.PValue)})", joint, posteriorSamples, "samples nearer the centre than θ*"));
         grid.SavePng(path);
     }
 
-    public static void EcdfDifferences(string path, string title, string[] names, RankUniformity[] tests, EcdfBand band)
+    public static void EcdfDifferences(string path, string title, string[] names, RankUniformity[] tests, EcdfBand band, int? columns = null)
     {
-        var grid = new PlotGrid { Title = title };
+        var grid = new PlotGrid { Title = title, Columns = columns };
         for (int j = 0; j < names.Length; j++)
             grid.Add(new LinePlot
                 {

@@ -38,6 +38,9 @@ public abstract class ApplicationModel
     /// <summary>The simulation budget the fast preset is measured at on a 2-core CPU.</summary>
     public abstract int DefaultSimulations { get; }
 
+    /// <summary>The largest budget the prior can serve (a finite image set drawn without replacement); null when unlimited.</summary>
+    public virtual int? MaxSimulations => null;
+
     /// <summary>The published configuration (gatsbi_method.md §5.10, §6.5).</summary>
     public abstract GatsbiOptions Paper();
 

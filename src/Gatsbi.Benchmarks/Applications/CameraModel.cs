@@ -42,7 +42,10 @@ public sealed class CameraModel : ApplicationModel
     public override string[] DataNames => Pixels("x");
 
     /// <summary>Limited by the training time on a CPU, not by the set: 20,000 images cover each pixel pattern many times.</summary>
-    public override int DefaultSimulations => 20_000;
+    public override int DefaultSimulations => Math.Min(20_000, Images.Count);
+
+    /// <summary>Every simulation uses a different image of the set.</summary>
+    public override int? MaxSimulations => Images.Count;
 
     private string[] Pixels(string prefix) => CsvMatrix.DefaultNames(prefix, Images.Height * Images.Width);
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Gatsbi.Benchmarks;
+using Gatsbi.Benchmarks.Applications;
 using Gatsbi.Distributions;
 using System.Globalization;
 using Gatsbi.Benchmarks.Running;
@@ -22,7 +23,7 @@ internal static class TrainCommand
     public static Command Create()
     {
         var method = new Option<string>("--method") { Description = $"Inference method: {string.Join(", ", Methods)}", DefaultValueFactory = _ => "gatsbi" };
-        var task = new Option<string?>("--task") { Description = $"Benchmark task to simulate: {string.Join(", ", TaskRegistry.Names)}" };
+        var task = new Option<string?>("--task") { Description = $"Benchmark task to simulate: {string.Join(", ", TaskRegistry.Names)}; or an application of the paper: {string.Join(", ", ApplicationRegistry.Names)}" };
         var thetaFile = new Option<string?>("--theta") { Description = "Parameters, one simulation per row (with --x): .csv, .csv.gz or .npy" };
         var xFile = new Option<string?>("--x") { Description = "Simulated data, row i simulated from row i of --theta: .csv, .csv.gz or .npy" };
         var low = new Option<float[]?>("--prior-low") { Description = "Lower support bounds for user data (one per parameter)", AllowMultipleArgumentsPerToken = true };
@@ -43,11 +44,15 @@ internal static class TrainCommand
         var roundEpochs = Presets.RoundEpochsOption();
         var priorMixture = Presets.PriorMixtureOption();
         var correction = Presets.CorrectionOption();
+        var prior = new Option<string?>("--prior") { Description = "camera: the image prior, an IDX file (plain or .gz) or a folder of 28×28 images (default: Fashion-MNIST's training images; its test images are then the held-out cases)" };
+        var testCases = new Option<int>("--test-cases") { Description = "shallow_water, camera: held-out simulations to judge the posterior on and plot", DefaultValueFactory = _ => 6 };
+        var testSamples = new Option<int>("--test-samples") { Description = "shallow_water, camera: posterior samples per held-out simulation", DefaultValueFactory = _ => 1_000 };
+        var sbcDraws = new Option<int>("--sbc-draws") { Description = "shallow_water: prior draws for simulation-based calibration (0 skips it)", DefaultValueFactory = _ => 200 };
         var output = new Option<string>("--out") { Description = "Output folder", Required = true };
         var command = new Command("train", "Train a posterior (GATSBI or NPE: saved as one model file; REJ-ABC or SMC-ABC: samples for one observation).")
         {
             method, task, thetaFile, xFile, low, high, simulations, preset, flow, seed, epochs, threads, ensemble, unrolled, observation, observationFile, samples,
-            sequential, rounds, roundEpochs, priorMixture, correction, output,
+            sequential, rounds, roundEpochs, priorMixture, correction, prior, testCases, testSamples, sbcDraws, output,
         };
         command.SetAction(parse => CommandRunner.Run(cancel =>
         {
@@ -57,6 +62,20 @@ internal static class TrainCommand
             if (!Methods.Contains(name)) throw new ArgumentException($"--method: unknown method '{name}'. Known methods: {string.Join(", ", Methods)}.");
             var npeOptions = Presets.Npe(parse.GetValue(flow)!, parse.GetValue(epochs), parse.GetValue(threads));
             string presetName = parse.GetValue(preset)!;
+            if (parse.GetValue(task) is { } taskName && ApplicationRegistry.Contains(taskName))
+            {
+                if (name != "gatsbi" || parse.GetValue(sequential))
+                    throw new ArgumentException($"--task {taskName} trains amortised GATSBI with convolutional networks; --method {name}{(parse.GetValue(sequential) ? " --sequential" : "")} does not apply to it.");
+                if (parse.GetValue(observation) is not null || parse.GetValue(observationFile) is not null || parse.GetValue(thetaFile) is not null || parse.GetValue(xFile) is not null)
+                    throw new ArgumentException($"--task {taskName} simulates its own training and held-out test data; --observation, --observation-file, --theta and --x do not apply (use gatsbi sample with the saved model for your own observation).");
+                var model = ApplicationRegistry.Create(taskName, presetName, parse.GetValue(prior));
+                var options = Presets.WithOverrides(model.Options(presetName), parse.GetValue(epochs), parse.GetValue(threads), parse.GetValue(ensemble), parse.GetValue(unrolled));
+                int budget = parse.GetResult(simulations) is { Implicit: false } ? parse.GetValue(simulations) : model.DefaultSimulations;
+                return ApplicationRun.Run(model, new ApplicationRun.Settings(presetName.ToLowerInvariant(), options, budget, parse.GetValue(testCases),
+                    parse.GetValue(testSamples), parse.GetValue(sbcDraws), root, dir), cancel);
+            }
+            if (parse.GetValue(prior) is not null)
+                throw new ArgumentException($"--prior sets the image prior of --task {CameraModel.TaskName}.");
             var gatsbi = Presets.WithOverrides(Presets.Get(presetName), parse.GetValue(epochs), parse.GetValue(threads), parse.GetValue(ensemble), parse.GetValue(unrolled));
             if (parse.GetValue(sequential))
             {
