@@ -15,6 +15,8 @@ var experiments = new Dictionary<string, Func<Settings, int>>
     ["sequential-study"] = SequentialStudy.Run,
     ["camera-speed"] = CameraSpeed.Run,
     ["shallow-water-speed"] = ShallowWaterSpeed.Run,
+    ["application-speed"] = ApplicationSpeed.Run,
+    ["application-trials"] = ApplicationTrials.Run,
 };
 if (args.Length == 0 || !experiments.TryGetValue(args[0], out var experiment))
 {

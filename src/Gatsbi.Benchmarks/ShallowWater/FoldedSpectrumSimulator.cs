@@ -26,6 +26,9 @@ public sealed class FoldedSpectrumSimulator(ShallowWaterSimulator full) : ISimul
     /// <summary>Values per channel of the folded x.</summary>
     public const int ChannelSize = Rows * Columns;
 
+    /// <summary>The name a model file gives this layout (training fact "observation_layout"), so that sampling can fold a full observation.</summary>
+    public const string LayoutName = "shallow-water-folded";
+
     public FoldedSpectrumSimulator() : this(new ShallowWaterSimulator())
     {
     }

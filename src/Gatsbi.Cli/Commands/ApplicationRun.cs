@@ -47,6 +47,7 @@ internal static class ApplicationRun
             ["threads"] = trained.Threads.ToString(CultureInfo.InvariantCulture),
             ["training_seconds"] = trained.Elapsed.TotalSeconds.ToString("F0", CultureInfo.InvariantCulture),
         };
+        if (model is ShallowWaterModel { Folded: true }) facts["observation_layout"] = Benchmarks.ShallowWater.FoldedSpectrumSimulator.LayoutName;
         Steps.WriteTrainingOutputs(s.Directory, trained.Log, posterior, new ModelInfo(model.ParameterNames, model.DataNames, facts), $"GATSBI on {model.Name} (hold-out set)");
 
         IReadOnlyList<TestCase> cases;
@@ -144,7 +145,8 @@ internal static class ApplicationRun
         CsvMatrix.Write(Path.Combine(s.Directory, "sbc_ranks.csv"), new NamedMatrix(names, ranks));
 
         string title = $"SBC on {model.Name}: {sbc.Draws} draws, L = {posteriorSamples}";
-        var overlay = new LinePlot { Title = $"{title}: ECDF difference of the ranks, all {names.Length} depths", XLabel = "normalised rank z", YLabel = "ECDF(z) − z" }
+        // One panel for all parameters: a short title, because the figure is one panel wide.
+        var overlay = new LinePlot { Title = $"SBC ranks of all {names.Length} depths (red: outside the band)", XLabel = $"normalised rank z ({sbc.Draws} draws, L = {posteriorSamples})", YLabel = "ECDF(z) − z" }
             .AddBand($"{DiagnosticFigures.Percent(band.Confidence)} simultaneous band for uniform ranks (one depth)", band.Points, band.Lower, band.Upper, PlotColors.Reference);
         for (int j = 0; j < names.Length; j++)
             overlay.Add(names[j], band.Points, tests[j].EcdfDifference, tests[j].WithinEcdfBand ? new SKColor(0x1f, 0x77, 0xb4, 0x90) : new SKColor(0xd6, 0x27, 0x28));

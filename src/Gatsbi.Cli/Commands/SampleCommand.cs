@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Gatsbi.Benchmarks.ShallowWater;
 using Gatsbi.Storage;
 
 namespace Gatsbi.Cli.Commands;
@@ -26,12 +27,18 @@ internal static class SampleCommand
             var table = MatrixFile.Read(observationPath, "data");
             if (table.Rows != 1)
                 throw new ArgumentException($"{observationPath}: expected exactly one observation row; found {table.Rows}.");
-            if (table.Columns != posterior.DataDimension)
-                throw new ArgumentException($"{observationPath}: the observation has {table.Columns} values; the model was trained on data of dimension {posterior.DataDimension} ({string.Join(", ", loaded.Info.DataNames)}).");
+            var xo = table.Values.Row(0).ToArray();
+            if (loaded.Info.Training.GetValueOrDefault("observation_layout") == FoldedSpectrumSimulator.LayoutName && xo.Length == 2 * ShallowWaterSimulator.ChannelSize)
+            {
+                xo = FoldedSpectrumSimulator.Folded(xo);
+                Console.WriteLine("Folded the 2×100×100 shallow water spectrum into the model's 2×50×100 layout.");
+            }
+            if (xo.Length != posterior.DataDimension)
+                throw new ArgumentException($"{observationPath}: the observation has {xo.Length} values; the model was trained on data of dimension {posterior.DataDimension} ({Names(loaded.Info.DataNames)}).");
             int n = parse.GetValue(count);
             Presets.RequireAtLeast(1, n, "--n");
 
-            var samples = Steps.Sample(posterior, table.Values.Row(0).ToArray(), n, parse.GetValue(seed));
+            var samples = Steps.Sample(posterior, xo, n, parse.GetValue(seed));
             string outPath = parse.GetValue(output)!;
             MatrixFile.Write(outPath, new NamedMatrix(loaded.Info.ParameterNames, samples.Samples));
             Console.WriteLine($"Wrote {samples.Count} samples to {outPath}");
@@ -41,4 +48,8 @@ internal static class SampleCommand
         }));
         return command;
     }
+
+    /// <summary>The column names, shortened for long observations such as spectra or images.</summary>
+    private static string Names(string[] names) =>
+        names.Length <= 8 ? string.Join(", ", names) : $"{string.Join(", ", names.Take(3))}, …, {names[^1]}";
 }

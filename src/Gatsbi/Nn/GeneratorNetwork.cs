@@ -26,7 +26,35 @@ public abstract class GeneratorNetwork(string name) : nn.Module<Tensor, Tensor>(
     /// <summary>The map from the network's unbounded output to the support; null when there is none.</summary>
     public virtual SupportTransform? SupportTransform => null;
 
+    /// <summary>
+    /// Rows to push through the network at once when many are needed (sampling, hold-out scores), so that its
+    /// largest intermediate tensor stays near <see cref="PassMemoryBytes"/>; networks on images override it.
+    /// </summary>
+    public virtual int RowsPerPass => 65_536;
+
+    /// <summary>The memory one pass of <see cref="RowsPerPass"/> rows may take for its largest activation.</summary>
+    public const long PassMemoryBytes = 256L << 20;
+
     public override Tensor forward(Tensor x) => Forward(x, null);
+
+    /// <summary>
+    /// <see cref="ForwardUnbounded"/> in passes of at most <see cref="RowsPerPass"/> rows, for evaluation (no
+    /// gradient is kept across passes). In evaluation mode every row is computed on its own, so the result is the
+    /// one a single pass would give.
+    /// </summary>
+    public Tensor ForwardUnboundedInPasses(Tensor x, Tensor z)
+    {
+        long rows = x.shape[0];
+        if (rows <= RowsPerPass) return ForwardUnbounded(x, z);
+        using var scope = NewDisposeScope();
+        var parts = new List<Tensor>();
+        for (long start = 0; start < rows; start += RowsPerPass)
+        {
+            long take = Math.Min(RowsPerPass, rows - start);
+            parts.Add(ForwardUnbounded(x.narrow(0, start, take), z.narrow(0, start, take)));
+        }
+        return cat(parts, 0).MoveToOuterDisposeScope();
+    }
 
     /// <summary>θ = G(x, z); a fresh latent per row is drawn when <paramref name="z"/> is null.</summary>
     public Tensor Forward(Tensor x, Tensor? z)

@@ -79,7 +79,7 @@ public sealed class GatsbiPosterior : INeuralPosterior
         {
             while (accepted.Count < target && drawn < cap)
             {
-                int need = (int)Math.Min(target - accepted.Count, ChunkRows);
+                int need = (int)Math.Min(target - accepted.Count, Math.Min(ChunkRows, member.RowsPerPass));
                 drawn += need;
                 foreach (var row in Propose(member, x, need, generator))
                     if (Support is null || Support.Contains(row)) accepted.Add(row);

@@ -64,6 +64,17 @@ public sealed class ApplicationCommandTests : TorchTest, IDisposable
         Assert.Equal(100, ranks.Columns);
         Assert.Contains("90% posterior band covers the true depth", run.Out);
         Assert.Contains("SBC (12 draws)", run.Out);
+
+        // A user's observation in the published 2×100×100 layout is folded for the fast preset's model.
+        var full = new float[1, 20_000];
+        for (int i = 0; i < 20_000; i++) full[0, i] = (i % 7) * 0.1f;
+        string observation = Path.Combine(_temp.Path, "xo.npy");
+        MatrixFile.Write(observation, new NamedMatrix(CsvMatrix.DefaultNames("x", 20_000), full));
+        string samples = Path.Combine(_temp.Path, "depths.csv");
+        var sample = CliHarness.Run("sample", "--model", Path.Combine(dir, "posterior.gatsbi"), "--observation", observation, "--n", "5", "--out", samples);
+        Assert.True(sample.Code == 0, sample.Error);
+        Assert.Contains("Folded the 2×100×100", sample.Out);
+        Assert.Equal(100, CsvMatrix.Read(samples).Columns);
     }
 
     [Theory]

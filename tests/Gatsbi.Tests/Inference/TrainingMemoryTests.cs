@@ -124,4 +124,37 @@ public sealed class TrainingMemoryTests(ITestOutputHelper output) : TorchTest
         posterior.Sample([0.1f, 0.2f], 2000, seed: 3);
         Assert.Equal(0, Live - before);
     }
+
+    /// <summary>
+    /// The convolutional path (encoder networks with BatchNorm, the energy-score term, cosine decay): a long run
+    /// leaves as many tensors behind as a short one, and none once its result is disposed.
+    /// </summary>
+    [Fact]
+    public void Convolutional_training_leaves_nothing_behind_however_many_epochs()
+    {
+        var spec = new Gatsbi.Nn.Convolutional.EncoderNetworks(2, 12, 12, [4, 4], [4, 4], StemStride: 2, LatentDimension: 3, EmbeddingWidth: 4, HeadUnits: [8]);
+        var rng = new Gatsbi.Randomness.Rng(2);
+        var theta = new float[120, 3];
+        var x = new float[120, spec.DataDimension];
+        for (int i = 0; i < 120; i++)
+        {
+            for (int j = 0; j < 3; j++) theta[i, j] = (float)rng.Normal();
+            for (int k = 0; k < spec.DataDimension; k++) x[i, k] = theta[i, k % 3] + (float)rng.Normal();
+        }
+        var data = new SimulationSet(theta, x);
+        long Run(int epochs)
+        {
+            long before = Live;
+            var options = Small(epochs, stoppingRules: false) with { Convolutional = spec, EnergyScoreWeight = 0.1, HoldOut = 20, MaxBatchSize = 32 };
+            var result = new GatsbiTrainer(options).Train(data, null, seed: 1);
+            Assert.Equal(epochs, result.Epochs);
+            result.Posterior.Dispose();
+            return Live - before;
+        }
+        long shortRun = Run(10);
+        long longRun = Run(120);
+        output.WriteLine($"left behind: {shortRun} after 10 epochs, {longRun} after 120");
+        Assert.Equal(0, shortRun);
+        Assert.Equal(shortRun, longRun);
+    }
 }

@@ -183,6 +183,51 @@ public sealed class ConvolutionalNetworkTests : TorchTest
         Assert.Equal(posterior.Sample(observation, 3, seed: 1).Samples, loaded.Sample(observation, 3, seed: 1).Samples);
     }
 
+    /// <summary>The published stem's map (512 × 97 × 97 floats, 19 MB a row) limits a pass to 13 rows; the fast networks' to thousands.</summary>
+    [Fact]
+    public void Rows_per_pass_follow_the_largest_map()
+    {
+        using var paper = EncoderNetworks.Paper(2, 100, 100).CreateGenerator(100);
+        Assert.Equal((int)(GeneratorNetwork.PassMemoryBytes / (512L * 97 * 97 * 4)), paper.RowsPerPass);
+        Assert.Equal(13, paper.RowsPerPass);
+        using var small = Small.CreateGenerator(3);
+        Assert.Equal(65_536, small.RowsPerPass);
+    }
+
+    /// <summary>In evaluation mode rows are independent, so passes of a few rows give what one pass gives; the posterior samples through them.</summary>
+    [Fact]
+    public void Passes_of_a_few_rows_give_the_single_pass_result()
+    {
+        manual_seed(10);
+        using var g = new FewRowsPerPass(Small.CreateGenerator(3));
+        g.eval();
+        using var x = randn(20, Small.DataDimension);
+        using var z = randn(20, 5);
+        using var whole = g.ForwardUnbounded(x, z);
+        using var passes = g.ForwardUnboundedInPasses(x, z);
+        Assert.True((whole - passes).abs().max().item<float>() < 1e-6);
+        using var posterior = new GatsbiPosterior(g, null);
+        Assert.Equal(20, posterior.Sample(x[0].data<float>().ToArray(), 20, seed: 1).Count);
+    }
+
+    /// <summary>A generator that forwards to another but passes only 7 rows at a time.</summary>
+    private sealed class FewRowsPerPass : GeneratorNetwork
+    {
+        private readonly GeneratorNetwork inner;
+
+        public FewRowsPerPass(GeneratorNetwork inner) : base(nameof(FewRowsPerPass))
+        {
+            this.inner = inner;
+            RegisterComponents();
+        }
+
+        public override int DataDimension => inner.DataDimension;
+        public override int ParameterDimension => inner.ParameterDimension;
+        public override int LatentDimension => inner.LatentDimension;
+        public override int RowsPerPass => 7;
+        public override Tensor ForwardUnbounded(Tensor x, Tensor? z) => inner.ForwardUnbounded(x, z);
+    }
+
     /// <summary>Records with array members compare arrays by reference; a file round trip gives new arrays.</summary>
     private sealed class EncoderComparer : IEqualityComparer<EncoderNetworks>
     {

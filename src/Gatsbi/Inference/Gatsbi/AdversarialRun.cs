@@ -211,7 +211,7 @@ internal sealed class AdversarialRun : IDisposable
         long n = _xHold.shape[0];
         var x = _xHold.repeat_interleave(HoldOutScoreDraws, 0);
         var z = randn([n * HoldOutScoreDraws, _g.LatentDimension], generator: latentStream);
-        var samples = Standardized(_g.ForwardUnbounded(x, z)).reshape(n, HoldOutScoreDraws, _g.ParameterDimension);
+        var samples = Standardized(_g.ForwardUnboundedInPasses(x, z)).reshape(n, HoldOutScoreDraws, _g.ParameterDimension);
         return EnergyScore.Estimate(samples, Standardized(_thetaHold)).item<float>();
     }
 

@@ -24,6 +24,7 @@ public sealed class ConvEncoder : nn.Module<Tensor, Tensor>
         if (stemStride is not (1 or 2)) throw new ArgumentException($"The stem stride must be 1 or 2; got {stemStride}.");
         int previous = inChannels;
         (int h, int w) = (height, width);
+        long largest = (long)inChannels * height * width;
         for (int i = 0; i < channels.Length; i++)
         {
             int stride = i == 0 ? stemStride : 2, padding = stride == 1 ? 0 : 1;
@@ -35,15 +36,20 @@ public sealed class ConvEncoder : nn.Module<Tensor, Tensor>
             if (h < 1 || w < 1)
                 throw new ArgumentException($"A {height}×{width} image is too small for {channels.Length} convolutions: convolution {i + 1} would leave {h}×{w}.");
             previous = channels[i];
+            largest = Math.Max(largest, (long)channels[i] * h * w);
         }
         OutputHeight = h;
         OutputWidth = w;
         OutputFeatures = channels[^1] * h * w;
+        LargestMapValues = largest;
         RegisterComponents();
     }
 
     public int OutputHeight { get; }
     public int OutputWidth { get; }
+
+    /// <summary>Values per row of the largest map the encoder computes (its input included): what bounds its memory.</summary>
+    public long LargestMapValues { get; }
 
     /// <summary>Length of the flattened output per row.</summary>
     public int OutputFeatures { get; }
