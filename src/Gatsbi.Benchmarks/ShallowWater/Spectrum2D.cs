@@ -10,9 +10,8 @@ namespace Gatsbi.Benchmarks.ShallowWater;
 /// <para>
 /// Computed with the library's <see cref="Fft"/> plans, because the transform was a large share of a simulation:
 /// the previous direct DFTs with twiddle tables (O(N²) per axis) took about 1.4 ms per transform against the
-/// solver's ~2.5 ms, i.e. ~37 % of a simulation. MathNet.Numerics 5.0.0's <c>Fourier.Forward</c> (Matlab options:
-/// the same convention, agreeing to 7e-12) took about 12–15 ms for the same 2-D transform, allocates, and
-/// parallelises internally, so it was not used.
+/// solver's ~2.5 ms, i.e. ~37 % of a simulation. MathNet.Numerics 5.0.0's <c>Fourier.Forward</c> has the same
+/// convention but allocates on every call and parallelises internally, so it was not used.
 /// </para>
 /// <para>
 /// Along the rows (second axis, length 100 = 2²·5², mixed-radix Cooley–Tukey): the input is real, so two rows are
@@ -21,7 +20,7 @@ namespace Gatsbi.Benchmarks.ShallowWater;
 /// transformed on its own. Only l = 0..columns/2 is kept. Along the columns (first axis, length 101, a prime:
 /// Bluestein's algorithm over an inner FFT of length 216 = 2³·3³) only those l are transformed; the rest follow
 /// from F[k, l] = conj F[−k, −l]. Measured with <c>bench/Gatsbi.Bench shallow-water-speed repeats=3</c> on the
-/// shared, loaded 2-core machine (load average ~5): 1.42–1.45 ms per transform with the direct DFTs, 0.27 ms with
+/// 2-core machine while it was loaded (load average ~5): 1.42–1.45 ms per transform with the direct DFTs, 0.27 ms with
 /// the FFTs, against ~2.45 ms for the solver; packing two real rows per FFT (0.27 ms) was faster than one complex
 /// FFT per row with zero imaginary parts (0.31 ms). It agrees with a direct double DFT to ~1e-12 of the magnitude
 /// (not bitwise with the earlier direct version: the summation order differs).
