@@ -7,8 +7,10 @@ namespace Gatsbi.Benchmarks.Applications;
 /// <summary>A held-out simulation (θ*, x) and posterior samples for its x; <see cref="Mean"/> and <see cref="Std"/> summarise them per parameter.</summary>
 public sealed record TestCase(int Index, float[] Theta, float[] X, float[,] Samples)
 {
-    public double[] Mean { get; } = ColumnMoments(Samples).Mean;
-    public double[] Std { get; } = ColumnMoments(Samples).Std;
+    private readonly (double[] Mean, double[] Std) _moments = ColumnMoments(Samples);
+
+    public double[] Mean => _moments.Mean;
+    public double[] Std => _moments.Std;
 
     /// <summary>Mean squared difference between the posterior mean and θ*.</summary>
     public double MeanSquaredError => MeanSquaredDifference(Mean, Theta);

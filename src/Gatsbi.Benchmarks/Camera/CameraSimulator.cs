@@ -42,7 +42,7 @@ public sealed class CameraSimulator : ISimulator
         for (int i = 0; i < theta.GetLength(0); i++)
         {
             var image = theta.Row(i);
-            int bad = FirstPixelOutsideUnitInterval(image);
+            int bad = PoissonImageNoise.FirstPixelOutsideUnitInterval(image);
             if (bad >= 0)
                 throw new SimulationFailedException(i, image.ToArray(),
                     $"pixel {bad} (row {bad / Width}, column {bad % Width}) of the image is {image[bad]}; the camera model needs pixels in [0, 1].");
@@ -51,12 +51,5 @@ public sealed class CameraSimulator : ISimulator
             var row = x.Row(i);
             for (int p = 0; p < n; p++) row[p] = (float)blurred[p];
         }
-    }
-
-    private static int FirstPixelOutsideUnitInterval(ReadOnlySpan<float> image)
-    {
-        for (int p = 0; p < image.Length; p++)
-            if (!(image[p] >= 0 && image[p] <= 1)) return p;
-        return -1;
     }
 }

@@ -43,6 +43,14 @@ public static class PoissonImageNoise
         return distinct;
     }
 
+    /// <summary>The index of the first pixel outside [0, 1] (or NaN); −1 when there is none.</summary>
+    public static int FirstPixelOutsideUnitInterval(ReadOnlySpan<float> image)
+    {
+        for (int p = 0; p < image.Length; p++)
+            if (!(image[p] >= 0 && image[p] <= 1)) return p;
+        return -1;
+    }
+
     private static int DistinctBySorting(ReadOnlySpan<float> image)
     {
         var copy = image.ToArray();
@@ -62,9 +70,9 @@ public static class PoissonImageNoise
     {
         if (noisy.Length != image.Length)
             throw new ArgumentException($"The output has {noisy.Length} pixels; the image has {image.Length}.", nameof(noisy));
-        for (int p = 0; p < image.Length; p++)
-            if (!(image[p] >= 0 && image[p] <= 1))
-                throw new ArgumentOutOfRangeException(nameof(image), $"Pixel {p} is {image[p]}; Poisson image noise needs pixels in [0, 1].");
+        int bad = FirstPixelOutsideUnitInterval(image);
+        if (bad >= 0)
+            throw new ArgumentOutOfRangeException(nameof(image), $"Pixel {bad} is {image[bad]}; Poisson image noise needs pixels in [0, 1].");
         int scale = PhotonScale(image);
         double inverse = 1.0 / scale; // exact: the scale is a power of two
         for (int p = 0; p < image.Length; p++)

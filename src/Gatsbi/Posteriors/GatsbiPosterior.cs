@@ -16,9 +16,6 @@ namespace Gatsbi.Posteriors;
 /// </summary>
 public sealed class GatsbiPosterior : INeuralPosterior
 {
-    /// <summary>Rows pushed through the generator at once; bounds memory for large requests.</summary>
-    private const int ChunkRows = 65_536;
-
     public GatsbiPosterior(GeneratorNetwork generator, Support? support) : this([generator], support)
     {
     }
@@ -79,7 +76,8 @@ public sealed class GatsbiPosterior : INeuralPosterior
         {
             while (accepted.Count < target && drawn < cap)
             {
-                int need = (int)Math.Min(target - accepted.Count, Math.Min(ChunkRows, member.RowsPerPass));
+                // Passes of at most RowsPerPass rows bound the memory of large requests.
+                int need = Math.Min(target - accepted.Count, member.RowsPerPass);
                 drawn += need;
                 foreach (var row in Propose(member, x, need, generator))
                     if (Support is null || Support.Contains(row)) accepted.Add(row);

@@ -30,7 +30,7 @@ public sealed class EncoderGenerator : GeneratorNetwork
     public override int LatentDimension => Spec.LatentDimension;
 
     /// <summary>The published stem's 512 × 97 × 97 map takes 19 MB per row: 13 rows per pass; the fast preset's, 3,000.</summary>
-    public override int RowsPerPass => (int)Math.Clamp(PassMemoryBytes / (encoder.LargestMapValues * sizeof(float)), 1, 65_536);
+    public override int RowsPerPass => (int)Math.Clamp(PassMemoryBytes / (encoder.LargestMapValues * sizeof(float)), 1, base.RowsPerPass);
 
     public override Tensor ForwardUnbounded(Tensor x, Tensor? z)
     {
