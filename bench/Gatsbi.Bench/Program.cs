@@ -17,6 +17,7 @@ var experiments = new Dictionary<string, Func<Settings, int>>
     ["shallow-water-speed"] = ShallowWaterSpeed.Run,
     ["application-speed"] = ApplicationSpeed.Run,
     ["application-trials"] = ApplicationTrials.Run,
+    ["trajectory-spread"] = TrajectorySpread.Run,
 };
 if (args.Length == 0 || !experiments.TryGetValue(args[0], out var experiment))
 {

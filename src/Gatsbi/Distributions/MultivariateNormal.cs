@@ -10,6 +10,10 @@ public sealed class MultivariateNormal : IPrior, IDensity
     private readonly double[,] _choleskyFactor;
     private readonly double _logNormaliser;
 
+    /// <summary>N(<paramref name="mean"/>, <paramref name="covariance"/>).</summary>
+    /// <param name="mean">μ, one value per coordinate.</param>
+    /// <param name="covariance">Σ, d × d, symmetric positive definite; only its lower triangle is read.</param>
+    /// <exception cref="ArgumentException">The covariance is not d × d, or it is not positive definite.</exception>
     public MultivariateNormal(double[] mean, double[,] covariance)
     {
         if (covariance.GetLength(0) != mean.Length || covariance.GetLength(1) != mean.Length)
@@ -29,12 +33,32 @@ public sealed class MultivariateNormal : IPrior, IDensity
         return new MultivariateNormal(mean, covariance);
     }
 
+    /// <summary>
+    /// The normal with the sample mean and (n − 1)-divided covariance of the rows of <paramref name="samples"/>:
+    /// the best Gaussian approximation of a distribution known by samples, a baseline for any posterior that
+    /// should capture more than two moments.
+    /// </summary>
+    public static MultivariateNormal FitMoments(float[,] samples)
+    {
+        int n = samples.GetLength(0), d = samples.GetLength(1);
+        if (n <= d) throw new ArgumentException($"Fitting a {d}-dimensional normal needs more than {d} samples; got {n}.", nameof(samples));
+        var mean = new double[d];
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < d; j++) mean[j] += samples[i, j] / (double)n;
+        return new MultivariateNormal(mean, SampleCovariance.Weighted(samples, Enumerable.Repeat(1.0, n).ToArray()));
+    }
+
     /// <summary>N(μ, P⁻¹) given the precision matrix P.</summary>
     public static MultivariateNormal FromPrecision(double[] mean, double[,] precision) =>
         new(mean, Cholesky.Inverse(precision));
 
+    /// <inheritdoc/>
     public int Dimension => _mean.Length;
+
+    /// <summary>Always null: a normal is unbounded.</summary>
     public Support? Support => null;
+
+    /// <summary>μ, one value per coordinate.</summary>
     public IReadOnlyList<double> Mean => _mean;
 
     /// <summary>Marginal standard deviation of coordinate <paramref name="j"/>.</summary>
@@ -45,6 +69,7 @@ public sealed class MultivariateNormal : IPrior, IDensity
         return Math.Sqrt(variance);
     }
 
+    /// <summary>Draws <paramref name="count"/> rows (count × <see cref="Dimension"/>), computed in double and rounded to float.</summary>
     public float[,] Sample(int count, Rng rng)
     {
         int d = Dimension;
@@ -63,6 +88,8 @@ public sealed class MultivariateNormal : IPrior, IDensity
         return theta;
     }
 
+    /// <summary>The normal's log-density at <paramref name="theta"/>, normalising constant included.</summary>
+    /// <exception cref="ArgumentException"><paramref name="theta"/> does not have <see cref="Dimension"/> values.</exception>
     public double LogDensity(ReadOnlySpan<float> theta)
     {
         if (theta.Length != Dimension)

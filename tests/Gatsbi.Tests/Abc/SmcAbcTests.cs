@@ -1,5 +1,6 @@
 using Gatsbi.Distributions;
 using Gatsbi.Inference.Abc;
+using Gatsbi.Numerics;
 using Gatsbi.Randomness;
 using Gatsbi.Simulation;
 using Gatsbi.Tests.Core;
@@ -65,7 +66,7 @@ public sealed class SmcAbcTests
         var expected = new[,] { { 1.2, -0.8 }, { -0.8, 4.8 } };
         foreach (var weights in new[] { new[] { 0.5, 0.25, 0.25 }, [2.0, 1, 1] })
         {
-            var covariance = SmcAbc.WeightedCovariance(theta, weights);
+            var covariance = SampleCovariance.Weighted(theta, weights);
             for (int j = 0; j < 2; j++)
                 for (int k = 0; k < 2; k++) Assert.Equal(expected[j, k], covariance[j, k], 12);
         }

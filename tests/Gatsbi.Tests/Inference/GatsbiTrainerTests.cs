@@ -1,9 +1,12 @@
 using Gatsbi.Benchmarks.Tasks;
+using Gatsbi.Diagnostics;
 using Gatsbi.Distributions;
+using Gatsbi.Inference;
 using Gatsbi.Inference.Gatsbi;
 using Gatsbi.Nn;
 using Gatsbi.Simulation;
 using Gatsbi.Tests.Core;
+using Gatsbi.Tests.Diagnostics;
 using TorchSharp;
 
 namespace Gatsbi.Tests.Inference;
@@ -198,7 +201,7 @@ public sealed class GatsbiTrainerTests : TorchTest
         Assert.Equal(before, torch.get_num_threads());
     }
 
-    public static TheoryData<string> Variants => new("hinge", "least-squares", "wgan-gp", "energy-score", "weight-average", "unbounded", "input-gain");
+    public static TheoryData<string> Variants => new("hinge", "least-squares", "wgan-gp", "energy-score", "weight-average", "input-gain");
 
     /// <summary>The losses and regularisers are each checked as one change from the preset without its input gain, as the study measured them.</summary>
     private static GatsbiOptions Base => Tiny with { Discriminator = Tiny.Discriminator with { InputGain = 1 } };
@@ -216,26 +219,48 @@ public sealed class GatsbiTrainerTests : TorchTest
         },
         "energy-score" => Base with { EnergyScoreWeight = 1 },
         "weight-average" => Base with { GeneratorAverageDecay = 0.9 },
-        "unbounded" => Base with { TransformToUnbounded = true },
         "input-gain" => Base with { Discriminator = Base.Discriminator with { InputGain = 10 } },
         _ => throw new ArgumentOutOfRangeException(nameof(name)),
     };
 
+    /// <summary>
+    /// Each loss and regulariser must learn: on the conjugate Gaussian (θ ~ N(0, I₂), x = θ + N(0, 0.5² I₂)), whose
+    /// exact posterior has energy-score skill 1 − √0.2 = 0.553 over the prior (EnergyScoreSkillTests), 300 epochs
+    /// keeping the best hold-out checkpoint must reach skill 0.25. The prior is a fixed baseline, so the bound does
+    /// not depend on where one training trajectory happened to be at its last epoch; keeping the best checkpoint
+    /// removes the late oscillations of a GAN, which left the hinge loss at −0.02 for one seed without it. Over
+    /// training seeds 1–6 each variant's skill had a mean of 0.44–0.54 and a minimum of 0.389 (sd ≤ 0.035; bench
+    /// trajectory-spread parts=variants, 2-core reference machine), so 0.25 is more than five sd below every mean,
+    /// while a loss that does not train (a wrong sign, a detached generator) stays near 0 or below.
+    /// </summary>
     [Theory]
     [MemberData(nameof(Variants))]
-    public void Each_loss_and_regulariser_learns_a_better_posterior_than_its_start(string name)
+    public void Each_loss_and_regulariser_learns_a_posterior_far_better_than_the_prior(string name)
     {
-        // 300 epochs on two_moons take the hold-out energy score (standardised θ) from about 1 for an
-        // untrained generator to about 0.4-0.8; requiring a drop by a quarter leaves a margin for seeds.
-        // The WGAN-GP critic is unbounded and its generator moves more slowly (0.79 of the start after 300
-        // epochs when measured), so it gets 900.
-        int epochs = name == "wgan-gp" ? 900 : 300;
-        var result = new GatsbiTrainer(Variant(name) with { MaxEpochs = epochs, LogEvery = 10 }).Train(Simulate(2000), TwoMoonsSupport, seed: 2);
+        var options = Variant(name) with { MaxEpochs = 300, LogEvery = 10, KeepBestCheckpoint = true };
+        var data = new SimulationRunner().Run(ConjugateGaussian.Prior, ConjugateGaussian.Simulator, 2_000, seed: 1);
+        var result = new GatsbiTrainer(options).Train(data, support: null, seed: 2);
         using var posterior = result.Posterior;
         Assert.All(result.Log, r => Assert.True(double.IsFinite(r.HoldOutEnergyScore) && double.IsFinite(r.GeneratorLoss), $"{name}, epoch {r.Epoch}: {r}"));
-        double first = result.Log[0].HoldOutEnergyScore, last = result.Log[^1].HoldOutEnergyScore;
-        Assert.True(last < 0.75 * first, $"{name}: hold-out energy score {first:F3} at epoch 10, {last:F3} at epoch {epochs}");
-        Assert.All(Sample(result).AsSpan().ToArray(), v => Assert.True(float.IsFinite(v)));
+        var skill = EnergyScoreSkill.Compute(posterior, ConjugateGaussian.Prior, ConjugateGaussian.Simulator, pairs: 200, draws: 16, seed: 3);
+        Assert.True(skill.Skill > 0.25, $"{name}: energy score {skill.PosteriorScore:F3} against the prior's {skill.PriorScore:F3}, skill {skill.Skill:F3}");
+    }
+
+    /// <summary>
+    /// Training in the prior's unbounded space learns two_moons as the bounded space does: over training seeds 1–6,
+    /// 300 epochs keeping the best checkpoint reached skill 0.414–0.464 (sd 0.020; trajectory-spread
+    /// variant-problem=two_moons); 0.25 is eight sd below that. The transform only exists for a bounded prior,
+    /// so this variant is checked on two_moons rather than on the conjugate Gaussian.
+    /// </summary>
+    [Fact]
+    public void Training_in_the_unbounded_space_learns_a_posterior_far_better_than_the_prior()
+    {
+        var options = Base with { TransformToUnbounded = true, MaxEpochs = 300, LogEvery = 10, KeepBestCheckpoint = true };
+        var result = new GatsbiTrainer(options).Train(Simulate(2000), TwoMoonsSupport, seed: 2);
+        using var posterior = result.Posterior;
+        var skill = EnergyScoreSkill.Compute(posterior, Task.Prior, Task.Simulator, pairs: 200, draws: 16, seed: 3);
+        Assert.Equal(0, skill.UnscoredPairs);
+        Assert.True(skill.Skill > 0.25, $"energy score {skill.PosteriorScore:F3} against the prior's {skill.PriorScore:F3}, skill {skill.Skill:F3}");
     }
 
     [Fact]
@@ -248,30 +273,43 @@ public sealed class GatsbiTrainerTests : TorchTest
         Assert.Equal(0, samples.Rejected);
         Assert.Equal(2000, samples.Count);
         // Without a support there is nothing to transform to.
-        var free = new GatsbiTrainer(Tiny with { TransformToUnbounded = true, MaxEpochs = 1 }).Train(Simulate(300), null, seed: 3);
+        var free = new GatsbiTrainer(Tiny with { TransformToUnbounded = true, MaxEpochs = 1 }).Train(Simulate(300), support: null, seed: 3);
         using (free.Posterior) Assert.Null(free.Posterior.Generator.SupportTransform);
     }
 
+    /// <summary>
+    /// With a constant learning rate a run stopped at epoch e trains exactly like the first e epochs of a longer
+    /// run, so the checkpointed posterior must equal the one of a run stopped at the best logged epoch, and differ
+    /// from the last epoch's. Which logged epoch scores best is a property of the training trajectory, which differs
+    /// between CPUs, so the test does not assume one: it takes the first of ten seeds whose best epoch comes before
+    /// the last, and fails only if none does (bench trajectory-spread, part checkpoint, lists the best epochs per seed).
+    /// </summary>
     [Fact]
     public void Keeping_the_best_checkpoint_returns_the_weights_of_the_best_logged_epoch()
     {
-        // With a constant learning rate a run stopped at epoch e trains exactly like the first e epochs of a
-        // longer run, so the checkpointed posterior must equal the one of a run stopped at the best epoch.
-        // 110 epochs: with this seed the hold-out score is lowest at epoch 90 on the reference machine.
         var options = Tiny with { MaxEpochs = 110, LogEvery = 10, Schedule = LearningRateSchedule.Constant, GeneratorLearningRate = 3e-3, DiscriminatorLearningRate = 3e-3 };
         var data = Simulate(1000);
-        var best = new GatsbiTrainer(options with { KeepBestCheckpoint = true }).Train(data, TwoMoonsSupport, seed: 4);
-        int bestEpoch = best.Log.MinBy(r => r.HoldOutEnergyScore)!.Epoch;
-        Assert.True(bestEpoch < options.MaxEpochs, $"the last epoch scored best; the test needs an earlier optimum (log: {string.Join(", ", best.Log.Select(r => r.HoldOutEnergyScore.ToString("F3")))})");
-        var stopped = new GatsbiTrainer(options with { MaxEpochs = bestEpoch }).Train(data, TwoMoonsSupport, seed: 4);
-        var last = new GatsbiTrainer(options).Train(data, TwoMoonsSupport, seed: 4);
-        using (best.Posterior)
-        using (stopped.Posterior)
-        using (last.Posterior)
+        var bestEpochs = new List<int>();
+        for (ulong seed = 1; seed <= 10; seed++)
         {
-            Assert.Equal(Sample(stopped), Sample(best));
-            Assert.NotEqual(Sample(last), Sample(best));
+            var best = new GatsbiTrainer(options with { KeepBestCheckpoint = true }).Train(data, TwoMoonsSupport, seed);
+            using (best.Posterior)
+            {
+                int bestEpoch = best.Log.MinBy(r => r.HoldOutEnergyScore)!.Epoch;
+                bestEpochs.Add(bestEpoch);
+                if (bestEpoch == options.MaxEpochs) continue;
+                var stopped = new GatsbiTrainer(options with { MaxEpochs = bestEpoch }).Train(data, TwoMoonsSupport, seed);
+                var last = new GatsbiTrainer(options).Train(data, TwoMoonsSupport, seed);
+                using (stopped.Posterior)
+                using (last.Posterior)
+                {
+                    Assert.Equal(Sample(stopped), Sample(best));
+                    Assert.NotEqual(Sample(last), Sample(best));
+                }
+                return;
+            }
         }
+        Assert.Fail($"Every seed scored best at its last epoch ({string.Join(", ", bestEpochs)}); the test needs an earlier optimum.");
     }
 
     [Fact]

@@ -33,12 +33,12 @@ public sealed class C2stTests(ITestOutputHelper output) : TorchTest
     /// vs ours) differ, so the two values are different draws of a noisy metric; ours is deterministic for its
     /// fixed seed (1).
     /// </summary>
-    private void AgreesWithScikitLearn(string y, double tolerance = 0.02)
+    private void AgreesWithScikitLearn(string y)
     {
         var c = Cases.Value.Single(k => k.Y == y);
         var result = C2st.Compute(Read(c.X), Read(c.Y));
         output.WriteLine($"{c.Y}: ours {result.Accuracy:F4}, sklearn {c.C2stSklearn:F4}; fold epochs {string.Join(", ", result.FoldEpochs)}");
-        Assert.InRange(result.Accuracy, c.C2stSklearn - tolerance, c.C2stSklearn + tolerance);
+        Assert.InRange(result.Accuracy, c.C2stSklearn - 0.02, c.C2stSklearn + 0.02);
     }
 
     [Fact]
@@ -70,17 +70,25 @@ public sealed class C2stTests(ITestOutputHelper output) : TorchTest
 
     /// <summary>
     /// two_moons jitter_0.05 is much noisier than ±0.02, for scikit-learn itself: the classifier stops on a
-    /// long plateau after a number of epochs that depends on its random stream. scikit-learn 1.2.1
-    /// (bench/sklearn/c2st_cases.py) gave 0.735, 0.704, 0.637, 0.803, 0.771 with random_state 1..5 on the reference
-    /// machine (sd ≈ 0.06; expected.json's 0.744 is one such draw from another machine). Our C2ST gave 0.717,
-    /// 0.718, 0.766, 0.753, 0.716 with seeds 1..5 (sd ≈ 0.02). A single-seed comparison can therefore not be
-    /// held to ±0.02; ±0.04 is about half of scikit-learn's own seed spread and still catches a systematic
-    /// error (a wrong stopping rule or L2 scaling moves every seed, typically by more).
+    /// long plateau after a number of epochs that depends on its random stream, and so on the CPU's rounding.
+    /// scikit-learn 1.2.1 (bench/sklearn/c2st_cases.py) gave 0.735, 0.704, 0.637, 0.803, 0.771 with random_state
+    /// 1..5 (mean 0.730, sd ≈ 0.06; expected.json's 0.744 is one such draw from another machine), so no single
+    /// value of ours can be held to it. The test compares means over seeds 1..5 instead: ours had sd ≈ 0.02 over
+    /// seeds (0.717–0.766 on the 2-core reference machine), so its mean moves by about 0.01 between machines, and
+    /// ±0.05 around scikit-learn's mean is five of those while still catching a systematic error (a wrong stopping
+    /// rule or L2 scaling moves every seed, typically by more).
     /// </summary>
     [Fact]
     [Trait("Category", "Slow")]
-    public void Noisy_two_moons_jitter_case_agrees_with_scikit_learn_within_its_seed_spread() =>
-        AgreesWithScikitLearn("two_moons_Y_jitter_0.05.csv", tolerance: 0.04);
+    public void Noisy_two_moons_jitter_case_agrees_with_scikit_learn_over_seeds()
+    {
+        var c = Cases.Value.Single(k => k.Y == "two_moons_Y_jitter_0.05.csv");
+        var (x, y) = (Read(c.X), Read(c.Y));
+        var ours = Enumerable.Range(1, 5).Select(seed => C2st.Compute(x, y, new C2stOptions { Seed = (ulong)seed }).Accuracy).ToArray();
+        const double scikitLearnMean = (0.735 + 0.704 + 0.637 + 0.803 + 0.771) / 5;
+        output.WriteLine($"ours over seeds 1..5: {string.Join(", ", ours.Select(v => v.ToString("F3")))}; mean {ours.Average():F3}, scikit-learn's {scikitLearnMean:F3}");
+        Assert.InRange(ours.Average(), scikitLearnMean - 0.05, scikitLearnMean + 0.05);
+    }
 
     private static float[,] Gaussian(int n, double[] mean, Rng rng)
     {
@@ -96,7 +104,7 @@ public sealed class C2stTests(ITestOutputHelper output) : TorchTest
     [InlineData(1.4142135623730951)]
     public void Shifted_gaussians_approach_the_Bayes_accuracy(double distance)
     {
-        // sbibm_tasks.md §4.4: N(0, I) vs N(Δ, I) has Bayes accuracy Φ(‖Δ‖/2): 0.691 for 1, 0.760 for √2.
+        // N(0, I) vs N(Δ, I) with equal priors has Bayes accuracy Φ(‖Δ‖/2): 0.691 for 1, 0.760 for √2.
         var rng = new Rng(123);
         const int n = 2500;
         var shift = new[] { distance / Math.Sqrt(2), distance / Math.Sqrt(2) };
@@ -104,8 +112,8 @@ public sealed class C2stTests(ITestOutputHelper output) : TorchTest
         double bayes = Stats.NormalCdf(distance / 2);
         output.WriteLine($"‖Δ‖ = {distance}: C2ST {result.Accuracy:F4}, Bayes {bayes:F4}");
         // 5,000 test predictions in all: SE ≈ √(0.7·0.3/5000) ≈ 0.0065. No classifier beats the Bayes rule
-        // beyond noise (+3 SE); the MLP may fall a little short of it (the spec: "values a little below are
-        // normal"), so the lower bound allows 0.035.
+        // beyond noise (+3 SE); the MLP may fall a little short of it (a finite network trained on
+        // finite data), so the lower bound allows 0.035.
         Assert.InRange(result.Accuracy, bayes - 0.035, bayes + 0.02);
     }
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Gatsbi.Distributions;
+using Gatsbi.Numerics;
 using Gatsbi.Posteriors;
 using Gatsbi.Randomness;
 using Gatsbi.Simulation;
@@ -35,13 +36,29 @@ public sealed class SmcAbc(SmcAbcOptions? options = null, SimulationRunner? runn
 
     private readonly SimulationRunner _runner = runner ?? new SimulationRunner();
 
+    /// <summary>The settings in use (the defaults when none were given), checked when the instance was created.</summary>
+    /// <exception cref="ArgumentException">
+    /// Thrown on construction when <see cref="SmcAbcOptions.PopulationSize"/> is below <see cref="KdeBandwidthSearch.Folds"/>,
+    /// <see cref="SmcAbcOptions.InitialRoundFactor"/> is below 1, <see cref="SmcAbcOptions.EpsilonDecay"/> lies outside
+    /// (0, 1], or <see cref="SmcAbcOptions.KernelVarianceScale"/> is not positive and finite.
+    /// </exception>
     public SmcAbcOptions Options { get; } = Checked(options ?? new SmcAbcOptions());
 
     /// <summary>
     /// Runs SMC-ABC with exactly <paramref name="budget"/> simulations. The prior must have a density
     /// (<see cref="IDensity"/>) for the importance weights; a prior without one but with finite
-    /// <see cref="IPrior.Support"/> bounds is taken as uniform on that box.
+    /// <see cref="IPrior.Support"/> bounds is taken as uniform on that box. The same seed gives the same result
+    /// whatever the thread count of the runner.
     /// </summary>
+    /// <exception cref="ArgumentException">
+    /// The prior, simulator and observation disagree on dimensions, the observation is not finite, the prior has
+    /// neither a density nor finite support bounds, or <paramref name="budget"/> is smaller than one population.
+    /// </exception>
+    /// <exception cref="InvalidOperationException">
+    /// Fewer prior simulations than one population gave finite x, or perturbed particles almost never land
+    /// inside the prior support (fewer than 1 in 10 000).
+    /// </exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellation"/> was cancelled.</exception>
     public AbcResult Run(IPrior prior, ISimulator simulator, float[] observation, int budget, ulong seed,
         IProgress<WorkProgress>? progress = null, CancellationToken cancellation = default)
     {
@@ -104,33 +121,13 @@ public sealed class SmcAbc(SmcAbcOptions? options = null, SimulationRunner? runn
     }
 
     /// <summary>
-    /// NumPy's <c>cov(θ, rowvar=False, aweights=w)</c> with its default ddof = 1:
-    /// m = Σ wᵢθᵢ / Σw and Cov = Σ wᵢ(θᵢ − m)(θᵢ − m)ᵀ / (Σw − Σw²/Σw).
-    /// </summary>
-    internal static double[,] WeightedCovariance(float[,] theta, IReadOnlyList<double> weights)
-    {
-        int n = theta.GetLength(0), d = theta.GetLength(1);
-        double sum = weights.Sum(), sumOfSquares = weights.Sum(w => w * w);
-        var mean = new double[d];
-        for (int i = 0; i < n; i++)
-            for (int j = 0; j < d; j++) mean[j] += weights[i] * theta[i, j] / sum;
-        var covariance = new double[d, d];
-        double denominator = sum - sumOfSquares / sum;
-        for (int i = 0; i < n; i++)
-            for (int j = 0; j < d; j++)
-                for (int k = 0; k < d; k++)
-                    covariance[j, k] += weights[i] * (theta[i, j] - mean[j]) * (theta[i, k] - mean[k]) / denominator;
-        return covariance;
-    }
-
-    /// <summary>
     /// N(0, scale·Cov_w), or N(0, scale·I) when scale·Cov_w has no Cholesky factor (a collapsed or degenerate
     /// population), as sbi falls back.
     /// </summary>
     internal static MultivariateNormal PerturbationKernel(float[,] theta, IReadOnlyList<double> weights, double scale)
     {
         int d = theta.GetLength(1);
-        var covariance = WeightedCovariance(theta, weights);
+        var covariance = SampleCovariance.Weighted(theta, weights);
         bool finite = true;
         for (int j = 0; j < d; j++)
             for (int k = 0; k < d; k++)
