@@ -42,13 +42,13 @@ internal static class ApplicationSpeed
                 // One hold-out log, after the last epoch; its evaluation is not counted.
                 options = options with { MaxEpochs = timed, LogEvery = timed, BatchSizeFraction = 1, MaxBatchSize = batch, UseStoppingRules = false };
                 // An untimed warm-up (library loading, first calls), unless a single epoch takes minutes anyway.
-                if (timed > 1) new GatsbiTrainer(options with { MaxEpochs = 1, LogEvery = 1, Threads = 1 }).Train(data, null, 1).Posterior.Dispose();
+                if (timed > 1) new GatsbiTrainer(options with { MaxEpochs = 1, LogEvery = 1, Threads = 1 }).Train(data, support: null, seed: 1).Posterior.Dispose();
                 var medians = threadCounts.Select(threads =>
                 {
                     var seconds = new List<double>();
                     for (int r = 0; r < repeats; r++)
                     {
-                        var result = new GatsbiTrainer(options with { Threads = threads }).Train(data, null, (ulong)r + 1);
+                        var result = new GatsbiTrainer(options with { Threads = threads }).Train(data, support: null, seed: (ulong)r + 1);
                         // The log row's time is taken before its hold-out evaluation, so this is the epochs alone.
                         seconds.Add(result.Log[^1].Elapsed.TotalSeconds / result.Epochs);
                         result.Posterior.Dispose();

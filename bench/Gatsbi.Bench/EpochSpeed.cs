@@ -20,13 +20,13 @@ internal static class EpochSpeed
         var task = new TwoMoons();
         var data = new SimulationRunner().Run(task.Prior, task.Simulator, simulations, 1);
         // One untimed warm-up run so that library loading and first-call costs are not measured.
-        new GatsbiTrainer(options with { MaxEpochs = 5, LogEvery = 5 }).Train(data, null, 1).Posterior.Dispose();
+        new GatsbiTrainer(options with { MaxEpochs = 5, LogEvery = 5 }).Train(data, support: null, seed: 1).Posterior.Dispose();
         foreach (int threads in threadCounts)
         {
             var rates = new List<double>();
             for (int r = 0; r < repeats; r++)
             {
-                var result = new GatsbiTrainer(options with { Threads = threads }).Train(data, null, (ulong)r + 1);
+                var result = new GatsbiTrainer(options with { Threads = threads }).Train(data, support: null, seed: (ulong)r + 1);
                 rates.Add(result.EpochsPerSecond);
                 result.Posterior.Dispose();
             }

@@ -13,19 +13,34 @@ namespace Gatsbi.Benchmarks;
 /// </summary>
 public abstract class BenchmarkTask
 {
+    /// <summary>Observations per task, numbered 1..10 as in sbibm.</summary>
     public const int ObservationCount = 10;
+
+    /// <summary>sbibm's file name for reference samples in each <c>num_observation_&lt;k&gt;</c> folder (optionally with .gz).</summary>
     public const string ReferenceFileName = "reference_posterior_samples.csv";
 
+    /// <summary>The task's sbibm name, e.g. "two_moons"; it names the data folders and the rows of result files.</summary>
     public abstract string Name { get; }
 
     /// <summary>One line on the prior, for listings.</summary>
     public abstract string PriorDescription { get; }
 
+    /// <summary>The prior over θ, as sbibm defines it for this task.</summary>
     public abstract IPrior Prior { get; }
+
+    /// <summary>The simulator x ~ p(x | θ); statistically, not bitwise, equal to sbibm's (the random streams differ).</summary>
     public abstract ISimulator Simulator { get; }
+
+    /// <summary>Column names of θ, one per parameter: <c>parameter_1</c>, … as in sbibm, or plain names such as "beta" where sbibm uses LaTeX labels.</summary>
     public abstract string[] ParameterNames { get; }
+
+    /// <summary>Number of parameters, the length of θ.</summary>
     public int ParameterDimension => Simulator.ParameterDimension;
+
+    /// <summary>Number of data values, the length of x.</summary>
     public int DataDimension => Simulator.DataDimension;
+
+    /// <summary>Column names of x: <c>data_1</c>, <c>data_2</c>, … as in sbibm's <c>observation.csv</c>.</summary>
     public virtual string[] DataNames => CsvMatrix.DefaultNames("data", DataDimension);
 
     /// <summary>The simulation budgets sbibm benchmarks this task at.</summary>
@@ -48,11 +63,22 @@ public abstract class BenchmarkTask
     protected virtual string ReferenceTaskName => Name;
 
     /// <summary>Observation x_o number <paramref name="number"/> (1..10).</summary>
+    /// <returns>A new array of <see cref="DataDimension"/> values, read from sbibm's stored <c>observation.csv</c>.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="number"/> is outside 1..10.</exception>
     public float[] Observation(int number) => ReadRow(number, "observation.csv", DataDimension);
 
+    /// <summary>The parameters θ_true that observation <paramref name="number"/> (1..10) was simulated from.</summary>
+    /// <returns>A new array of <see cref="ParameterDimension"/> values, read from sbibm's stored <c>true_parameters.csv</c>.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="number"/> is outside 1..10.</exception>
     public float[] TrueParameters(int number) => ReadRow(number, "true_parameters.csv", ParameterDimension);
 
     /// <summary>Where the reference samples for observation <paramref name="number"/> come from, or null when there are none.</summary>
+    /// <remarks>
+    /// The order is: a file in <see cref="ReferenceFolder"/> (plain, .gz or .bz2, under this task's name or that of the
+    /// task it shares references with), the bundled sbibm file, then the closed form (<see cref="IClosedFormPosterior"/>).
+    /// </remarks>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="number"/> is outside 1..10.</exception>
+    /// <exception cref="DirectoryNotFoundException"><see cref="ReferenceFolder"/> is set but does not exist.</exception>
     public ReferenceSource? FindReference(int number)
     {
         EmbeddedData.CheckObservationNumber(number);
@@ -74,10 +100,20 @@ public abstract class BenchmarkTask
         return null;
     }
 
+    /// <summary>True when <see cref="ReferencePosterior"/> can serve observation <paramref name="number"/>, i.e. <see cref="FindReference"/> finds a source.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="number"/> is outside 1..10.</exception>
+    /// <exception cref="DirectoryNotFoundException"><see cref="ReferenceFolder"/> is set but does not exist.</exception>
     public bool HasReferencePosterior(int number) => FindReference(number) is not null;
 
     /// <summary>The reference posterior samples for observation <paramref name="number"/> (10,000 rows).</summary>
+    /// <returns>
+    /// Samples × <see cref="ParameterDimension"/>: the first <see cref="ReferenceSampleCount"/> rows of the file (all of them if
+    /// it has fewer), or 10,000 closed-form draws from a fixed seed, the same on every call.
+    /// </returns>
     /// <exception cref="MissingReferenceException">No bundled file, no file in <see cref="ReferenceFolder"/>, and no closed form.</exception>
+    /// <exception cref="InvalidDataException">
+    /// The file is malformed, has the wrong number of columns or no rows, or is bzip2-compressed (not read; recompress it with gzip).
+    /// </exception>
     public float[,] ReferencePosterior(int number)
     {
         var source = FindReference(number) ?? throw new MissingReferenceException(this, number);
@@ -121,11 +157,21 @@ public enum ReferenceOrigin
     ClosedForm,
 }
 
+/// <summary>Where the reference samples of one observation come from, as <see cref="BenchmarkTask.FindReference"/> reports it.</summary>
+/// <param name="Origin">The kind of source.</param>
+/// <param name="Description">
+/// For <see cref="ReferenceOrigin.Folder"/> the file's path; otherwise a sentence for messages and reports.
+/// </param>
 public sealed record ReferenceSource(ReferenceOrigin Origin, string Description);
 
 /// <summary>A task whose posterior can be sampled exactly (sbibm's analytic tasks).</summary>
 public interface IClosedFormPosterior
 {
+    /// <summary>Draws <paramref name="count"/> exact, independent samples from p(θ | <paramref name="observation"/>).</summary>
+    /// <param name="observation">The data x, <see cref="BenchmarkTask.DataDimension"/> values.</param>
+    /// <param name="count">Number of samples (rows) to return.</param>
+    /// <param name="rng">Random stream; the same state gives the same samples.</param>
+    /// <returns>Samples × parameters.</returns>
     float[,] SamplePosterior(ReadOnlySpan<float> observation, int count, Rng rng);
 }
 
@@ -137,6 +183,9 @@ public sealed class MissingReferenceException(BenchmarkTask task, int number) : 
         : $" and none were found in {task.ReferenceFolder}") +
     $". Provide a folder laid out as <folder>/{task.Name}/num_observation_{number}/{BenchmarkTask.ReferenceFileName}[.gz] (option --references).")
 {
+    /// <summary>The sbibm name of the task that lacks the samples.</summary>
     public string TaskName { get; } = task.Name;
+
+    /// <summary>The observation (1..10) that has no reference samples.</summary>
     public int ObservationNumber { get; } = number;
 }

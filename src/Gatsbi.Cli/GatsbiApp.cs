@@ -6,6 +6,10 @@ namespace Gatsbi.Cli;
 /// <summary>The <c>gatsbi</c> command tree.</summary>
 public static class GatsbiApp
 {
+    /// <summary>
+    /// A new root command with every subcommand: demo, simulate, train, sample, c2st, tasks, bench and diagnose.
+    /// Each call builds a fresh tree, so parsing one command line leaves no state behind for the next.
+    /// </summary>
     public static RootCommand Create() => new("Gatsbi.NET: simulation-based inference with generative adversarial networks (GATSBI).")
     {
         DemoCommand.Create(),

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Gatsbi.Inference;
 
 namespace Gatsbi.Cli;
 
@@ -7,7 +8,7 @@ namespace Gatsbi.Cli;
 /// elapsed time, ETA, status) at most ten times a second; when standard error is redirected it prints a
 /// plain line every <see cref="PlainInterval"/> and at the end, so logs stay readable.
 /// </summary>
-public sealed class ProgressBar : IDisposable
+internal sealed class ProgressBar : IDisposable
 {
     private static readonly TimeSpan RedrawInterval = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan PlainInterval = TimeSpan.FromSeconds(10);
@@ -22,6 +23,10 @@ public sealed class ProgressBar : IDisposable
     private string? _status;
     private bool _finished;
 
+    /// <summary>Starts the clock for a task of <paramref name="total"/> units; nothing is drawn until the first report.</summary>
+    /// <param name="label">Name printed at the start of every line (padded to 10 characters on a terminal).</param>
+    /// <param name="total">Units of work expected; a later <see cref="Report"/> may change it.</param>
+    /// <param name="interactive">Redraw one line in place (true) or print plain lines (false); null decides by whether standard error is redirected.</param>
     public ProgressBar(string label, long total, bool? interactive = null)
     {
         _label = label;
@@ -29,6 +34,13 @@ public sealed class ProgressBar : IDisposable
         _interactive = interactive ?? !Console.IsErrorRedirected;
     }
 
+    /// <summary>
+    /// Records progress and redraws when the interval since the last draw has passed; thread-safe. A report with
+    /// <paramref name="done"/> ≥ <paramref name="total"/> is recorded but not drawn: <see cref="Complete"/> draws the final state once.
+    /// </summary>
+    /// <param name="done">Units finished so far.</param>
+    /// <param name="total">Units expected in all.</param>
+    /// <param name="status">Text shown after the timing; null keeps the previous status.</param>
     public void Report(long done, long total, string? status = null)
     {
         lock (_gate)
@@ -46,7 +58,14 @@ public sealed class ProgressBar : IDisposable
         }
     }
 
+    /// <summary>
+    /// This bar as an <see cref="IProgress{T}"/> for library calls; each report is forwarded to <see cref="Report"/>
+    /// synchronously, on the reporting thread, so reports arrive in order.
+    /// </summary>
     public IProgress<WorkProgress> AsProgress() => new SyncProgress<WorkProgress>(p => Report(p.Done, p.Total, p.Status));
+
+    /// <summary>The bar as a trainer's progress (any method's): epochs of the maximum, with the trainer's status line.</summary>
+    public IProgress<TrainingProgress> AsTrainingProgress() => new SyncProgress<TrainingProgress>(p => Report(p.Epoch, p.MaxEpochs, p.Status));
 
     /// <summary>Draws the final state and ends the line.</summary>
     public void Complete(string? status = null)
@@ -60,6 +79,7 @@ public sealed class ProgressBar : IDisposable
         }
     }
 
+    /// <summary>Calls <see cref="Complete"/>, keeping the last status; does nothing if the bar was completed already.</summary>
     public void Dispose() => Complete();
 
     private void Draw(bool final)

@@ -1,6 +1,6 @@
 using System.Globalization;
 using Gatsbi.Distributions;
-using Gatsbi.Benchmarks.Running;
+using Gatsbi.Inference;
 using Gatsbi.Inference.Gatsbi;
 using Gatsbi.Inference.Npe;
 using Gatsbi.Metrics;
@@ -28,7 +28,7 @@ internal static class Steps
     public static GatsbiResult Train(SimulationSet simulations, Support? support, GatsbiOptions options, ulong seed, CancellationToken cancellation)
     {
         using var bar = new ProgressBar("train", options.MaxEpochs * options.EnsembleSize);
-        var progress = new Progress(bar);
+        var progress = bar.AsTrainingProgress();
         var result = new GatsbiTrainer(options).Train(simulations, support, seed, progress, cancellation);
         bar.Complete($"stopped: {result.StopReason}");
         if (result.DroppedSimulations > 0)
@@ -87,7 +87,7 @@ internal static class Steps
     public static NpeResult TrainNpe(SimulationSet simulations, Support? support, NpeOptions options, ulong seed, CancellationToken cancellation)
     {
         using var bar = new ProgressBar("train NPE", options.Patience);
-        var result = new NpeTrainer(options).Train(simulations, support, seed, bar.AsProgress(), cancellation);
+        var result = new NpeTrainer(options).Train(simulations, support, seed, bar.AsTrainingProgress(), cancellation);
         bar.Complete($"stopped: {result.StopReason}");
         if (result.DroppedSimulations > 0)
             Console.WriteLine($"Dropped {result.DroppedSimulations} simulations with NaN or infinite values before training.");
@@ -139,13 +139,4 @@ internal static class Steps
     }
 
     public static string Format(double value) => value.ToString("F3", CultureInfo.InvariantCulture);
-
-    /// <summary>Shows epochs and the latest hold-out losses on the bar.</summary>
-    internal sealed class Progress(ProgressBar bar) : IProgress<TrainingProgress>
-    {
-        public void Report(TrainingProgress p) =>
-            bar.Report(p.Epoch, p.MaxEpochs, p.Latest is { } r
-                ? $"D loss {Format(r.DiscriminatorLoss)}  G loss {Format(r.GeneratorLoss)}  D(real) {Format(r.DRealMean)}  D(fake) {Format(r.DFakeMean)}"
-                : null);
-    }
 }

@@ -30,8 +30,10 @@ public sealed class ImageGrid
     private readonly List<(string Title, AxisRange? Range)> _columns = [];
     private readonly List<(string? Label, float[]?[] Images)> _rows = [];
 
+    /// <summary>An empty grid for images of <paramref name="imageHeight"/> × <paramref name="imageWidth"/> pixels.</summary>
     /// <param name="imageHeight">Rows of every image.</param>
     /// <param name="imageWidth">Columns of every image.</param>
+    /// <exception cref="ArgumentOutOfRangeException">Either size is below 1.</exception>
     public ImageGrid(int imageHeight, int imageWidth)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(imageHeight, 1);
@@ -40,10 +42,13 @@ public sealed class ImageGrid
         ImageWidth = imageWidth;
     }
 
+    /// <summary>Rows of pixels in every image; each image holds <see cref="ImageHeight"/> × <see cref="ImageWidth"/> values.</summary>
     public int ImageHeight { get; }
 
+    /// <summary>Columns of pixels in every image (the length of one row of the row-major array).</summary>
     public int ImageWidth { get; }
 
+    /// <summary>Figure title drawn centred above the column titles; null for none.</summary>
     public string? Title { get; set; }
 
     /// <summary>Screen pixels per image pixel along each axis; null picks about 100 screen pixels per image (4 for 28×28, i.e. 112 px).</summary>
@@ -61,11 +66,14 @@ public sealed class ImageGrid
         }
     }
 
+    /// <summary>Columns added so far with <see cref="AddColumn"/>.</summary>
     public int ColumnCount => _columns.Count;
 
+    /// <summary>Rows added so far with <see cref="AddRow"/>.</summary>
     public int RowCount => _rows.Count;
 
     /// <summary>Adds a column; all columns must be added before the first row.</summary>
+    /// <param name="title">Column heading, drawn above the column's grey-scale bar.</param>
     /// <param name="range">Values mapped to black (<see cref="AxisRange.Min"/>) through white (<see cref="AxisRange.Max"/>), e.g. [0, 1] for
     /// images; null spans from min(0, smallest value) to the largest value in the column, e.g. [0, max] for a posterior standard deviation.</param>
     /// <exception cref="ArgumentException">Empty title, or a <c>default</c> range.</exception>
@@ -89,6 +97,8 @@ public sealed class ImageGrid
 
     /// <summary>Adds a row with one image per column, in column order; a null image leaves its cell empty.</summary>
     /// <param name="label">Written to the left of the row, or null for none.</param>
+    /// <param name="images">One row-major image of <see cref="ImageHeight"/> × <see cref="ImageWidth"/> finite values per column, or null
+    /// for an empty cell. The values are copied, so the arrays may be reused afterwards.</param>
     /// <exception cref="ArgumentException">
     /// A different number of images than columns, an image with the wrong number of values, or a non-finite value;
     /// the message names the row (counted from 1, with its label) and the column.

@@ -23,10 +23,13 @@ public sealed class LinePlot
     private readonly List<Bars> _bars = [];
     private readonly List<VerticalLine> _verticals = [];
 
+    /// <summary>Title drawn centred above the plot area (shortened to fit the width); null for none.</summary>
     public string? Title { get; set; }
 
+    /// <summary>Label drawn under the x axis; null for none.</summary>
     public string? XLabel { get; set; }
 
+    /// <summary>Label drawn vertically left of the y axis; null for none.</summary>
     public string? YLabel { get; set; }
 
     /// <summary>Logarithmic x axis (e.g. simulation budgets); only points with positive x are drawn.</summary>
@@ -52,6 +55,9 @@ public sealed class LinePlot
     }
 
     /// <summary>Adds a series of (x, y) pairs, drawn in the given order.</summary>
+    /// <param name="name">Legend entry; must be non-blank and differ from every name already added (series, bands, bars, lines).</param>
+    /// <param name="x">x coordinates, one per point; copied.</param>
+    /// <param name="y">y coordinates, as many as <paramref name="x"/>; non-finite values leave gaps. Copied.</param>
     /// <param name="color">Defaults to the first colour of <see cref="PlotColors.Cycle"/> not used yet.</param>
     /// <exception cref="ArgumentException">Bad or duplicate name, x and y of different lengths, or no point with finite x and y.</exception>
     public LinePlot Add(string name, IReadOnlyList<double> x, IReadOnlyList<double> y, SKColor? color = null)
@@ -74,6 +80,11 @@ public sealed class LinePlot
     }
 
     /// <summary>Adds a shaded band between <paramref name="lower"/> and <paramref name="upper"/> over <paramref name="x"/>, drawn beneath bars and series in the order added.</summary>
+    /// <param name="name">Legend entry; must be non-blank and not used yet.</param>
+    /// <param name="x">x coordinates of the band's edges, at least two, finite; copied.</param>
+    /// <param name="lower">Lower edge at each <paramref name="x"/>; copied.</param>
+    /// <param name="upper">Upper edge at each <paramref name="x"/>; copied.</param>
+    /// <param name="color">Fill colour; its alpha is replaced by <paramref name="opacity"/>.</param>
     /// <param name="opacity">
     /// Alpha of the fill; the default (70) is translucent so grid lines and overlapping bands stay visible. Nested bands
     /// (a 50 % interval inside a 90 % one) use 255 with precomputed light colours, so the legend swatch matches the plot exactly.

@@ -21,6 +21,7 @@ public sealed class PairPlot
     private readonly List<SampleSet> _sets = [];
     private readonly List<MarkedPoint> _points = [];
 
+    /// <summary>An empty corner plot with one row and one column of panels per parameter.</summary>
     /// <param name="parameterNames">One axis label per sample column.</param>
     /// <exception cref="ArgumentException">No names, or an empty name.</exception>
     public PairPlot(IReadOnlyList<string> parameterNames)
@@ -42,8 +43,10 @@ public sealed class PairPlot
         _parameterNames = [.. parameterNames];
     }
 
+    /// <summary>The axis labels, one per parameter; every sample set must have this many columns, in this order.</summary>
     public IReadOnlyList<string> ParameterNames => _parameterNames;
 
+    /// <summary>Figure title drawn centred above the grid of panels; null for none.</summary>
     public string? Title { get; set; }
 
     /// <summary>
@@ -75,6 +78,7 @@ public sealed class PairPlot
         }
     }
 
+    /// <summary>How each marginal is drawn on the diagonal; <see cref="DiagonalStyle.Histogram"/> by default.</summary>
     public DiagonalStyle Diagonal { get; set; } = DiagonalStyle.Histogram;
 
     /// <summary>Scatter panels draw at most this many (evenly strided) samples per set; histograms always use every sample.</summary>
@@ -88,6 +92,8 @@ public sealed class PairPlot
     public static int DefaultSize(int parameterCount) => Math.Clamp(400 + 300 * parameterCount, 700, 4000);
 
     /// <summary>Adds a sample set (rows = samples, columns = parameters); sets are drawn in order, so add the reference first.</summary>
+    /// <param name="name">Legend entry; non-blank and unique among the sets.</param>
+    /// <param name="samples">Samples × parameters; copied. Non-finite entries are skipped, but every column needs a finite value.</param>
     /// <param name="color">Defaults to the first colour of <see cref="PlotColors.Cycle"/> not used yet.</param>
     /// <exception cref="ArgumentException">Bad name, duplicate name, column count differing from the parameter names, no rows, or a column without finite values.</exception>
     public PairPlot Add(string name, float[,] samples, SKColor? color = null) =>

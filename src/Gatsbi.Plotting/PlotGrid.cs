@@ -18,6 +18,7 @@ public sealed class PlotGrid
 {
     private readonly List<LinePlot> _panels = [];
 
+    /// <summary>Figure title drawn centred above all panels; null for none.</summary>
     public string? Title { get; set; }
 
     /// <summary>Panels per row; null chooses up to three, so that panels stay wide enough for their tick labels.</summary>

@@ -29,18 +29,22 @@ public sealed class ProfileBands
         Coverage50 = truth is null ? null : Coverage(truth, lower50, upper50);
     }
 
+    /// <summary>The case's name, as given to <see cref="FromSamples(string, IReadOnlyList{double}?, float[,])"/>.</summary>
     public string Title { get; }
 
     /// <summary>Number of positions n; the profile is plotted over positions 1, 2, …, n.</summary>
     public int Length => Mean.Count;
 
+    /// <summary>Number of posterior samples (rows) the quantiles were computed from.</summary>
     public int SampleCount { get; }
 
     /// <summary>The true profile, or null when unknown.</summary>
     public IReadOnlyList<double>? Truth { get; }
 
+    /// <summary>Posterior mean per position.</summary>
     public IReadOnlyList<double> Mean { get; }
 
+    /// <summary>Posterior median (50 % quantile) per position.</summary>
     public IReadOnlyList<double> Median { get; }
 
     /// <summary>5 % quantile per position.</summary>
@@ -64,6 +68,7 @@ public sealed class ProfileBands
     /// <summary>Summarises posterior samples, one row per sample and one column per position.</summary>
     /// <param name="title">Names the case in error messages and as the panel title of a <see cref="ProfilePlot"/>.</param>
     /// <param name="truth">The true profile with one value per column, or null.</param>
+    /// <param name="samples">Samples × positions (at least one row and two columns), all finite.</param>
     /// <exception cref="ArgumentException">
     /// Empty title; no samples or fewer than two positions; a truth whose length differs from the number of columns;
     /// a non-finite sample or truth value. Messages name the case, and the lengths or the offending entry.

@@ -20,10 +20,13 @@ public sealed class ProfilePlot
 {
     private readonly List<ProfileBands> _cases = [];
 
+    /// <summary>Figure title drawn above all panels; null for none.</summary>
     public string? Title { get; set; }
 
+    /// <summary>x-axis label of every panel; "cell" by default, for the shallow water model's depth profile.</summary>
     public string? XLabel { get; set; } = "cell";
 
+    /// <summary>y-axis label of every panel; "depth (m)" by default.</summary>
     public string? YLabel { get; set; } = "depth (m)";
 
     /// <summary>Panels per row; null chooses up to three.</summary>

@@ -8,6 +8,8 @@ namespace Gatsbi;
 /// </summary>
 public static class Matrices
 {
+    /// <summary>Row <paramref name="row"/> of <paramref name="matrix"/> as a span over the array itself: writes go into the matrix, nothing is copied.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="row"/> is not a row index of <paramref name="matrix"/>.</exception>
     public static Span<float> Row(this float[,] matrix, int row)
     {
         int cols = matrix.GetLength(1);
@@ -16,6 +18,7 @@ public static class Matrices
         return MemoryMarshal.CreateSpan(ref matrix[row, 0], cols);
     }
 
+    /// <summary>All of <paramref name="matrix"/> as one span in row-major order (rows × columns values), without copying.</summary>
     public static Span<float> AsSpan(this float[,] matrix) =>
         matrix.Length == 0 ? Span<float>.Empty : MemoryMarshal.CreateSpan(ref matrix[0, 0], matrix.Length);
 
@@ -28,6 +31,8 @@ public static class Matrices
         return result;
     }
 
+    /// <summary>A copy of the <paramref name="count"/> rows of <paramref name="matrix"/> that start at row <paramref name="start"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The range runs outside the matrix's rows, or <paramref name="count"/> is negative.</exception>
     public static float[,] SliceRows(this float[,] matrix, int start, int count) =>
         matrix.SelectRows(Enumerable.Range(start, count).ToArray());
 
@@ -39,6 +44,8 @@ public static class Matrices
         return result;
     }
 
+    /// <summary>True when no value of row <paramref name="row"/> is NaN or ±∞ (the mark of a failed simulation).</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="row"/> is not a row index of <paramref name="matrix"/>.</exception>
     public static bool RowIsFinite(this float[,] matrix, int row)
     {
         foreach (float v in matrix.Row(row))
@@ -46,6 +53,8 @@ public static class Matrices
         return true;
     }
 
+    /// <summary>A rows.Count × <paramref name="columns"/> matrix whose row i is a copy of <paramref name="rows"/>[i].</summary>
+    /// <exception cref="ArgumentException">A row does not have <paramref name="columns"/> values.</exception>
     public static float[,] FromRows(IReadOnlyList<float[]> rows, int columns)
     {
         var result = new float[rows.Count, columns];

@@ -15,18 +15,25 @@ public abstract class ApplicationModel
     /// <summary>The preset names every application offers.</summary>
     public static readonly string[] PresetNames = ["fast", "paper"];
 
+    /// <summary>The name the command line and model files use: "shallow_water" or "camera".</summary>
     public abstract string Name { get; }
 
     /// <summary>One line on what is inferred from what, for listings and reports.</summary>
     public abstract string Description { get; }
 
+    /// <summary>The prior over θ that training simulations are drawn from.</summary>
     public abstract IPrior Prior { get; }
 
     /// <summary>Where held-out test parameters come from: the prior, unless the application has a separate test set.</summary>
     public virtual IPrior TestPrior => Prior;
 
+    /// <summary>The simulator x ~ p(x | θ), in the observation layout the presets' networks expect.</summary>
     public abstract ISimulator Simulator { get; }
+
+    /// <summary>Column names of θ, one per parameter (e.g. <c>depth_1</c>…<c>depth_100</c>), for CSV files.</summary>
     public abstract string[] ParameterNames { get; }
+
+    /// <summary>Column names of x, one per data value, for CSV files.</summary>
     public abstract string[] DataNames { get; }
 
     /// <summary>
@@ -41,7 +48,10 @@ public abstract class ApplicationModel
     /// <summary>The largest budget the prior can serve (a finite image set drawn without replacement); null when unlimited.</summary>
     public virtual int? MaxSimulations => null;
 
-    /// <summary>The published configuration (gatsbi_method.md §5.10, §6.5).</summary>
+    /// <summary>
+    /// The published configuration (GATSBI paper, Ramesh et al. 2022, Section 4 and its appendix; tasks/shallow_water_model/defaults.yaml
+    /// and tasks/camera_model/defaults.yaml of github.com/mackelab/gatsbi).
+    /// </summary>
     public abstract GatsbiOptions Paper();
 
     /// <summary>The configuration tuned for CPUs (docs/applications.md has the reasons).</summary>
@@ -66,6 +76,8 @@ public abstract class ApplicationModel
         UseStoppingRules = false,
     };
 
+    /// <summary>The configuration named <paramref name="preset"/>: "fast" (<see cref="Fast"/>) or "paper" (<see cref="Paper"/>), in any case.</summary>
+    /// <exception cref="ArgumentException"><paramref name="preset"/> is not one of <see cref="PresetNames"/>.</exception>
     public GatsbiOptions Options(string preset) => preset.ToLowerInvariant() switch
     {
         "fast" => Fast(),

@@ -9,15 +9,21 @@ using Gatsbi.Storage;
 namespace Gatsbi.Benchmarks.Applications;
 
 /// <summary>
-/// The noisy camera model (gatsbi_method.md §6): θ is a 28 × 28 greyscale image known only through samples, x
+/// The noisy camera model (GATSBI paper, Ramesh et al. 2022, Section 4.3 and its appendix; gatsbi/task_utils/camera_model/
+/// of github.com/mackelab/gatsbi): θ is a 28 × 28 greyscale image known only through samples, x
 /// the same image after Poisson photon noise and a Gaussian blur of σ = 3 pixels. The prior is a set of images
 /// (default: Fashion-MNIST's 60,000 training images, drawn without replacement); held-out test images come
 /// from a separate set (default: its 10,000 test images), so that no test image was seen in training.
 /// </summary>
 public sealed class CameraModel : ApplicationModel
 {
+    /// <summary>The application's name, "camera".</summary>
     public const string TaskName = "camera";
 
+    /// <summary>The camera model with images drawn from <paramref name="prior"/>.</summary>
+    /// <param name="prior">Training images, drawn without replacement; they must be 28 × 28, the U-Net's size.</param>
+    /// <param name="testPrior">Images for held-out test cases; null to draw them from <paramref name="prior"/> too.</param>
+    /// <exception cref="ArgumentException">The prior or test images are not 28 × 28.</exception>
     public CameraModel(ImagePrior prior, ImagePrior? testPrior = null)
     {
         foreach (var (set, role) in new[] { (prior, "prior"), (testPrior ?? prior, "test") })
@@ -29,16 +35,33 @@ public sealed class CameraModel : ApplicationModel
     }
 
     /// <summary>The default: Fashion-MNIST training images as the prior, its test images for held-out cases.</summary>
+    /// <exception cref="FileNotFoundException">Fashion-MNIST is not installed in <see cref="FashionMnist.DefaultDirectory"/>.</exception>
     public static CameraModel FashionMnistDefault() => new(FashionMnist.Prior(), FashionMnist.Prior(FashionMnist.TestImages));
 
+    /// <summary>The training images, the prior.</summary>
     public ImagePrior Images { get; }
+
+    /// <summary>The images held-out test cases are drawn from; the same set as <see cref="Images"/> unless a test set was given.</summary>
     public ImagePrior TestImages { get; }
+
+    /// <inheritdoc/>
     public override string Name => TaskName;
+
+    /// <inheritdoc/>
     public override string Description => $"a {Images.Height}×{Images.Width} image from its Poisson-noisy, blurred (σ = 3 px) observation; prior: {Images.Count:N0} images of {Images.Images.Source}";
+    /// <summary><see cref="Images"/>: θ is one image, 784 pixel values in [0, 1], row-major.</summary>
     public override IPrior Prior => Images;
+
+    /// <summary><see cref="TestImages"/>.</summary>
     public override IPrior TestPrior => TestImages;
+
+    /// <summary>A <see cref="CameraSimulator"/>: Poisson noise, then a Gaussian blur of σ = 3 px; 784 pixels to 784 values in [0, 1].</summary>
     public override ISimulator Simulator { get; }
+
+    /// <summary><c>theta_1</c>…<c>theta_784</c>, row-major pixels.</summary>
     public override string[] ParameterNames => Pixels("theta");
+
+    /// <summary><c>x_1</c>…<c>x_784</c>, row-major pixels.</summary>
     public override string[] DataNames => Pixels("x");
 
     /// <summary>Limited by the training time on a CPU, not by the set: 20,000 images cover each pixel pattern many times.</summary>
@@ -50,7 +73,7 @@ public sealed class CameraModel : ApplicationModel
     private string[] Pixels(string prefix) => CsvMatrix.DefaultNames(prefix, Images.Height * Images.Width);
 
     /// <summary>
-    /// gatsbi_method.md §6.5: the U-Net and the 437-weight discriminator, cross-entropy, one D and one G step per
+    /// As published (tasks/camera_model/defaults.yaml of github.com/mackelab/gatsbi): the U-Net and the 437-weight discriminator, cross-entropy, one D and one G step per
     /// epoch, Adam 2e-4 with betas (0.5, 0.99), gradient norms clipped at 0.01, batch min(1000, 1 % of the budget),
     /// hold-out 100, 20,000 epochs.
     /// </summary>

@@ -8,7 +8,8 @@ using Gatsbi.Storage;
 namespace Gatsbi.Benchmarks.Applications;
 
 /// <summary>
-/// The shallow water model (gatsbi_method.md §5): the 100-cell depth profile of a basin, centred (θ = d − 10),
+/// The shallow water model (GATSBI paper, Ramesh et al. 2022, Section 4.2 and its appendix; gatsbi/task_utils/shallow_water_model/
+/// of github.com/mackelab/gatsbi): the 100-cell depth profile of a basin, centred (θ = d − 10),
 /// from the noisy 2-D spectrum of its surface elevation over 100 hours after a bump at one end. The prior is a
 /// Gaussian process (<see cref="DepthPrior"/>). With <see cref="Folded"/> the observation is the exact
 /// half-size reduction of <see cref="FoldedSpectrumSimulator"/> (2 × 50 × 100); otherwise the published
@@ -16,8 +17,11 @@ namespace Gatsbi.Benchmarks.Applications;
 /// </summary>
 public sealed class ShallowWaterModel : ApplicationModel
 {
+    /// <summary>The application's name, "shallow_water".</summary>
     public const string TaskName = "shallow_water";
 
+    /// <summary>The model with the folded (2 × 50 × 100) or the published (2 × 100 × 100) observation.</summary>
+    /// <param name="folded">True for <see cref="FoldedSpectrumSimulator"/>, false for <see cref="ShallowWaterSimulator"/>; both with noise std 0.25.</param>
     public ShallowWaterModel(bool folded)
     {
         Folded = folded;
@@ -27,14 +31,26 @@ public sealed class ShallowWaterModel : ApplicationModel
     /// <summary>The model as a preset needs it: fast works on the folded spectrum, paper on the published one.</summary>
     public static ShallowWaterModel For(string preset) => new(folded: !preset.Equals("paper", StringComparison.OrdinalIgnoreCase));
 
+    /// <summary>True when x is the folded 2 × 50 × 100 spectrum (10,000 values), false for the published 2 × 100 × 100 (20,000).</summary>
     public bool Folded { get; }
+
+    /// <inheritdoc/>
     public override string Name => TaskName;
+
+    /// <inheritdoc/>
     public override string Description => Folded
         ? "100 centred depths from the folded (2×50×100) noisy spectrum of the surface elevation"
         : "100 centred depths from the noisy 2×100×100 spectrum of the surface elevation";
+    /// <summary>The Gaussian-process prior over the centred depths θ = d − 10 (<see cref="DepthPrior.Create"/>).</summary>
     public override IPrior Prior { get; } = DepthPrior.Create();
+
+    /// <summary>The folded or the full spectrum simulator, as <see cref="Folded"/> says; 100 centred depths in.</summary>
     public override ISimulator Simulator { get; }
+
+    /// <summary><c>depth_1</c>…<c>depth_100</c>: the centred depth θ = d − 10 of each cell, in metres.</summary>
     public override string[] ParameterNames { get; } = CsvMatrix.DefaultNames("depth", DepthPrior.Dimension);
+
+    /// <summary><c>x_1</c>, <c>x_2</c>, …, one per value of the (folded or full) spectrum.</summary>
     public override string[] DataNames => CsvMatrix.DefaultNames("x", Simulator.DataDimension);
 
     /// <summary>20,000 folded simulations take about 35 s on 2 cores and 800 MB as float32; the paper used 100,000.</summary>
@@ -43,7 +59,8 @@ public sealed class ShallowWaterModel : ApplicationModel
     private int Rows => Folded ? FoldedSpectrumSimulator.Rows : ShallowWaterSimulator.KeptFrequencies;
 
     /// <summary>
-    /// gatsbi_method.md §5.9–5.10: the published DCGAN-style networks, cross-entropy, one D and one G step per
+    /// As published (tasks/shallow_water_model/defaults.yaml and gatsbi/task_utils/shallow_water_model/networks.py of
+    /// github.com/mackelab/gatsbi): the DCGAN-style networks, cross-entropy, one D and one G step per
     /// epoch against a discriminator unrolled by 10 steps, Adam 1e-4 with betas (0.9, 0.99), gradient norms
     /// clipped at 0.01, batch min(1000, 0.125 % of the budget), hold-out 30, 20,000 epochs.
     /// </summary>

@@ -15,21 +15,37 @@ namespace Gatsbi.Benchmarks.Camera;
 /// </summary>
 public sealed class CameraSimulator : ISimulator
 {
+    /// <summary>The camera for <paramref name="height"/> × <paramref name="width"/> images.</summary>
+    /// <param name="height">Image rows; 28 by default, the paper's EMNIST size.</param>
+    /// <param name="width">Image columns; 28 by default.</param>
+    /// <param name="blurSigma">Standard deviation of the Gaussian point-spread function in pixels; 3 as in the paper.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A size is not positive, or <paramref name="blurSigma"/> is not positive and finite.</exception>
     public CameraSimulator(int height = 28, int width = 28, double blurSigma = 3.0)
     {
         Blur = new GaussianBlur(height, width, blurSigma);
     }
 
+    /// <summary>Image rows.</summary>
     public int Height => Blur.Height;
+
+    /// <summary>Image columns.</summary>
     public int Width => Blur.Width;
+
+    /// <summary>Standard deviation of the blur in pixels.</summary>
     public double BlurSigma => Blur.Sigma;
 
     /// <summary>The point-spread function (truncate 4, "reflect" boundary).</summary>
     public GaussianBlur Blur { get; }
 
+    /// <summary>Height × width: one θ value per pixel, row-major.</summary>
     public int ParameterDimension => Height * Width;
+
+    /// <summary>Height × width: one x value per pixel, row-major, in [0, 1].</summary>
     public int DataDimension => Height * Width;
 
+    /// <inheritdoc/>
+    /// <exception cref="ArgumentException"><paramref name="theta"/> or <paramref name="x"/> has the wrong number of columns, or their row counts differ.</exception>
+    /// <exception cref="SimulationFailedException">A θ pixel is outside [0, 1] or NaN.</exception>
     public void Simulate(float[,] theta, float[,] x, Rng rng)
     {
         int n = ParameterDimension;

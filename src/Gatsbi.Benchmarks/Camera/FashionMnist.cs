@@ -24,6 +24,9 @@ public static class FashionMnist
     /// Fashion-MNIST training images), drawing without replacement. A missing default tells the user how to
     /// get it.
     /// </summary>
+    /// <param name="path">An IDX file (plain or .gz) or a folder of equally sized images; null for <see cref="TrainImages"/>.</param>
+    /// <param name="maxImages">Use at most this many images of the set; null for all.</param>
+    /// <exception cref="FileNotFoundException">Nothing exists at <paramref name="path"/>; the message says how to install the default.</exception>
     public static ImagePrior Prior(string? path = null, int? maxImages = null)
     {
         path ??= TrainImages;

@@ -16,6 +16,12 @@ public sealed class GaussianBlur
     private readonly int[] _rowIndex;       // reflected index for positions −r … height − 1 + r
     private readonly int[] _columnIndex;    // the same along a row
 
+    /// <summary>The blur of <paramref name="height"/> × <paramref name="width"/> images; the kernel and reflected indices are computed once here.</summary>
+    /// <param name="height">Image rows.</param>
+    /// <param name="width">Image columns.</param>
+    /// <param name="sigma">Standard deviation of the kernel in pixels; 3 as in the camera model.</param>
+    /// <param name="truncate">Kernel radius in standard deviations before rounding, as SciPy's <c>truncate</c>; 4 by default, as SciPy's.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A size is not positive, <paramref name="sigma"/> is not positive and finite, or <paramref name="truncate"/> is negative or not finite.</exception>
     public GaussianBlur(int height, int width, double sigma = 3.0, double truncate = 4.0)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
@@ -32,8 +38,13 @@ public sealed class GaussianBlur
         _columnIndex = ReflectedIndices(width, Radius);
     }
 
+    /// <summary>Image rows.</summary>
     public int Height { get; }
+
+    /// <summary>Image columns.</summary>
     public int Width { get; }
+
+    /// <summary>Standard deviation of the kernel in pixels.</summary>
     public double Sigma { get; }
 
     /// <summary>Kernel radius r = ⌊truncate·σ + 0.5⌋; the kernel has 2r + 1 taps.</summary>

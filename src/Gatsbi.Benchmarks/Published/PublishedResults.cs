@@ -4,6 +4,12 @@ using System.IO.Compression;
 namespace Gatsbi.Benchmarks.Published;
 
 /// <summary>A published C2ST: mean and standard error over the 10 observations of one task and budget.</summary>
+/// <param name="Task">sbibm task name, e.g. "two_moons".</param>
+/// <param name="Algorithm">The algorithm as the source spells it, e.g. "GATSBI", "NPE", "SMC-ABC".</param>
+/// <param name="Simulations">Simulation budget.</param>
+/// <param name="Mean">Mean C2ST accuracy over the observations (0.5 is perfect, 1.0 fully distinguishable).</param>
+/// <param name="StandardError">Standard error of <see cref="Mean"/>; NaN when only one observation has a score.</param>
+/// <param name="Source"><see cref="PublishedResults.GatsbiPaper"/> or <see cref="PublishedResults.SbibmPaper"/>.</param>
 public sealed record PublishedScore(string Task, string Algorithm, int Simulations, double Mean, double StandardError, string Source);
 
 /// <summary>
@@ -12,14 +18,19 @@ public sealed record PublishedScore(string Task, string Algorithm, int Simulatio
 /// </summary>
 public static class PublishedResults
 {
+    /// <summary>Source label of scores from the GATSBI paper's benchmark figure (Ramesh et al., ICLR 2022).</summary>
     public const string GatsbiPaper = "GATSBI paper";
+
+    /// <summary>Source label of scores from the sbibm paper's runs (Lueckmann et al., AISTATS 2021), averaged here over observations.</summary>
     public const string SbibmPaper = "sbibm paper";
 
     private static readonly Lazy<IReadOnlyList<PublishedScore>> Scores = new(Load);
 
+    /// <summary>Every published score, both sources, read from the embedded files on first use.</summary>
     public static IReadOnlyList<PublishedScore> All => Scores.Value;
 
     /// <summary>The score of <paramref name="algorithm"/>, preferring the sbibm paper's own runs when both sources list it.</summary>
+    /// <returns>The score for that task, algorithm and budget, or null when neither source has one.</returns>
     public static PublishedScore? Find(string task, string algorithm, int simulations) =>
         All.Where(s => s.Task == task && s.Algorithm == algorithm && s.Simulations == simulations)
            .OrderBy(s => s.Source == SbibmPaper ? 0 : 1)

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Reflection;
+using Gatsbi.Inference;
 using Gatsbi.Inference.Gatsbi;
 using Gatsbi.Metrics;
 using Gatsbi.Randomness;
@@ -8,6 +9,12 @@ using Gatsbi.Simulation;
 namespace Gatsbi.Benchmarks.Running;
 
 /// <summary>What to run: every combination of tasks, methods, simulation budgets, seeds and observations.</summary>
+/// <param name="Tasks">sbibm task names (see <see cref="TaskRegistry.Names"/>).</param>
+/// <param name="Methods">The methods to run, each with its preset.</param>
+/// <param name="Budgets">Simulation budgets.</param>
+/// <param name="Observations">Observation numbers to score, from 1..10.</param>
+/// <param name="Seeds">Root seeds; each gives an independent training run per task, method and budget.</param>
+/// <param name="ReferenceFolder">A folder with sbibm's layout searched for reference samples first (<see cref="BenchmarkTask.ReferenceFolder"/>); null for the bundled ones only.</param>
 public sealed record BenchmarkPlan(
     IReadOnlyList<string> Tasks,
     IReadOnlyList<IInferenceMethod> Methods,
@@ -18,25 +25,43 @@ public sealed record BenchmarkPlan(
 {
     /// <summary>sbibm's grid for amortised methods: budgets 1k, 10k, 100k and observations 1..10.</summary>
     public static readonly int[] DefaultBudgets = [1_000, 10_000, 100_000];
+
+    /// <summary>Observations 1..10.</summary>
     public static readonly int[] AllObservations = [.. Enumerable.Range(1, BenchmarkTask.ObservationCount)];
 
+    /// <summary>Cells in the plan: tasks × methods × budgets × seeds × observations, one result row each.</summary>
     public int CellCount => Tasks.Count * Methods.Count * Budgets.Count * Seeds.Count * Observations.Count;
 }
 
 /// <summary>One training run of the benchmark: a method on a task at a budget and seed, scored on several observations.</summary>
+/// <param name="Task">The task.</param>
+/// <param name="Method">The method with its preset.</param>
+/// <param name="Simulations">Simulation budget.</param>
+/// <param name="Seed">Root seed of the run.</param>
 public sealed record BenchmarkGroup(BenchmarkTask Task, IInferenceMethod Method, int Simulations, ulong Seed);
 
 /// <summary>Hooks for reporting and artefacts (plots, progress bars); every member is optional.</summary>
 public interface IBenchmarkObserver
 {
+    /// <summary>A group is about to run for <paramref name="observations"/>, those not yet in the results file and with a reference.</summary>
     void GroupStarting(BenchmarkGroup group, IReadOnlyList<int> observations) { }
+
+    /// <summary>Progress of the training simulations of an amortised method; null for none.</summary>
     IProgress<WorkProgress>? SimulationProgress(BenchmarkGroup group) => null;
 
     /// <summary>Progress of training (amortised methods; <paramref name="observation"/> null) or of one observation's run.</summary>
     IProgress<WorkProgress>? MethodProgress(BenchmarkGroup group, int? observation) => null;
 
+    /// <summary>
+    /// Training finished (<paramref name="observation"/> null for an amortised method); <paramref name="trained"/> is disposed
+    /// by the runner after scoring, so keep nothing of it beyond this call.
+    /// </summary>
     void Trained(BenchmarkGroup group, int? observation, TrainedPosterior trained) { }
+
+    /// <summary>A cell was scored and its row appended; <paramref name="samples"/> and <paramref name="reference"/> (samples × parameters) are what was compared.</summary>
     void Scored(BenchmarkGroup group, ResultRow row, float[,] samples, float[,] reference) { }
+
+    /// <summary>A cell failed; its row, with the error as status, is already in the results file.</summary>
     void Failed(CellKey cell, Exception error) { }
 }
 
@@ -52,10 +77,23 @@ public sealed class BenchmarkRunner
     /// <summary>Posterior samples per cell, as sbibm: the first 10,000.</summary>
     public int PosteriorSamples { get; init; } = BenchmarkTask.ReferenceSampleCount;
 
+    /// <summary>Options of the C2ST score; the defaults follow sbibm's classifier and 5-fold cross-validation.</summary>
     public C2stOptions C2stOptions { get; init; } = new();
 
+    /// <summary>This assembly's informational version, with the commit shortened to 12 characters, as written to every row.</summary>
     public static string Version { get; } = ReadVersion();
 
+    /// <summary>
+    /// Runs every cell of <paramref name="plan"/> not yet in <paramref name="results"/> successfully, appending one row per cell.
+    /// Failures are recorded and the run goes on; only cancellation and invalid plans end it early.
+    /// </summary>
+    /// <param name="plan">The cells to run.</param>
+    /// <param name="results">The results file: read first to skip finished cells, then appended to.</param>
+    /// <param name="observer">Receives progress and artefacts; null for none.</param>
+    /// <param name="cancellation">Stops the run between steps; a model cut short by it is never scored.</param>
+    /// <exception cref="ArgumentException">The plan names an unknown task, or a method that is neither amortised nor per observation.</exception>
+    /// <exception cref="InvalidDataException"><paramref name="results"/> exists but is not a results file.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellation"/> was signalled.</exception>
     public void Run(BenchmarkPlan plan, ResultsFile results, IBenchmarkObserver? observer = null, CancellationToken cancellation = default)
     {
         observer ??= new SilentObserver();
@@ -116,7 +154,7 @@ public sealed class BenchmarkRunner
             var simulations = new SimulationRunner().Run(task.Prior, task.Simulator, group.Simulations, group.Seed, observer.SimulationProgress(group));
             double simulationSeconds = clock.Elapsed.TotalSeconds;
             cancellation.ThrowIfCancellationRequested();
-            trained = method.Train(simulations, task.Prior.Support, group.Seed, observer.MethodProgress(group, null), cancellation);
+            trained = method.Train(simulations, task.Prior, group.Seed, observer.MethodProgress(group, null), cancellation);
             // A trainer stopped by cancellation returns what it has; a half-trained model must not be scored.
             if (cancellation.IsCancellationRequested) { trained.Dispose(); cancellation.ThrowIfCancellationRequested(); }
             trained = trained with { SimulationSeconds = simulationSeconds };

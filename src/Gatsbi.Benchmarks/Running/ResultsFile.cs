@@ -10,8 +10,11 @@ namespace Gatsbi.Benchmarks.Running;
 /// </summary>
 public sealed class ResultsFile(string path)
 {
+    /// <summary>The CSV file's path; it need not exist yet.</summary>
     public string Path { get; } = path;
 
+    /// <summary>The latest row of every cell in the file, failures included; empty when the file does not exist or is empty.</summary>
+    /// <exception cref="InvalidDataException">The header is not <see cref="ResultRow.Columns"/>, or a line is malformed (the message names the line and column).</exception>
     public IReadOnlyList<ResultRow> Read()
     {
         if (!File.Exists(Path)) return [];
@@ -33,6 +36,10 @@ public sealed class ResultsFile(string path)
         return [.. latest.Values];
     }
 
+    /// <summary>
+    /// Appends <paramref name="row"/> (with the header first if the file is new or empty, creating its folder) and flushes it
+    /// to disk before returning, so the row survives a crash right after.
+    /// </summary>
     public void Append(ResultRow row)
     {
         bool fresh = !File.Exists(Path) || new FileInfo(Path).Length == 0;

@@ -5,8 +5,15 @@ using Gatsbi.Benchmarks.Published;
 namespace Gatsbi.Benchmarks.Running;
 
 /// <summary>Mean and standard error of a metric over the observations of one task, method and budget.</summary>
+/// <param name="Task">sbibm task name.</param>
+/// <param name="Method">Our label for the configuration, "method (preset)" (<see cref="SummaryTable.Label"/>).</param>
+/// <param name="Simulations">Simulation budget.</param>
+/// <param name="Mean">Mean of the metric; NaN without values.</param>
+/// <param name="StandardError">Standard error of the mean, s/√n with the n − 1 divisor in s; NaN with fewer than two values.</param>
+/// <param name="Count">Number of values (observations, or observations × seeds) summarised.</param>
 public sealed record CellSummary(string Task, string Method, int Simulations, double Mean, double StandardError, int Count)
 {
+    /// <summary>The summary of <paramref name="values"/> for one task, method and budget.</summary>
     public static CellSummary Of(string task, string method, int simulations, IReadOnlyList<double> values)
     {
         double mean = values.Count > 0 ? values.Average() : double.NaN;
@@ -30,6 +37,10 @@ public static class SummaryTable
     /// <summary>Our label for a configuration: method and preset.</summary>
     public static string Label(CellKey key) => $"{key.Method} ({key.Preset})";
 
+    /// <summary>
+    /// Groups the successful rows with a finite <paramref name="metric"/> by task, label and budget, and summarises each group;
+    /// ordered by task, label (ordinal) and budget.
+    /// </summary>
     public static IReadOnlyList<CellSummary> Summarise(IEnumerable<ResultRow> rows, Func<ResultRow, double> metric) =>
         rows.Where(r => r.Succeeded && double.IsFinite(metric(r)))
             .GroupBy(r => (r.Key.Task, Label: Label(r.Key), r.Key.Simulations))
@@ -37,6 +48,10 @@ public static class SummaryTable
             .OrderBy(s => s.Task, StringComparer.Ordinal).ThenBy(s => s.Method, StringComparer.Ordinal).ThenBy(s => s.Simulations)
             .ToList();
 
+    /// <summary>
+    /// The whole summary as Markdown: a C2ST table per task with the published numbers beside ours, a table of MMD and cost,
+    /// the failed cells, and the versions that produced the rows.
+    /// </summary>
     public static string Markdown(IReadOnlyList<ResultRow> rows)
     {
         var text = new StringBuilder();

@@ -3,13 +3,14 @@ using Gatsbi.Distributions;
 namespace Gatsbi.Benchmarks.ShallowWater;
 
 /// <summary>
-/// The Gaussian-process prior over the shallow-water depth profile (gatsbi_method.md §5.5), for the
+/// The Gaussian-process prior over the shallow-water depth profile (GATSBI paper, Ramesh et al. 2022, Section 4.2
+/// and its appendix; gatsbi/task_utils/shallow_water_model/prior.py of github.com/mackelab/gatsbi), for the
 /// <b>centred</b> parameter θ = d − 10 that the generator outputs: θ ~ N(0, Σ) with
 /// Σᵢⱼ = 15 · exp(−(i − j)² / (2 · 100)), i, j = 0..99, i.e. marginal std √15 ≈ 3.87 m and a length-scale of 10
 /// cells (τ = 100 enters as a squared length).
 /// <para>
 /// Σ is numerically singular (its smallest eigenvalues are at round-off level, some slightly negative), so plain
-/// Cholesky fails. The original samples through numpy's SVD; here, as the repository's own baseline scripts do,
+/// Cholesky fails. The original samples through numpy's SVD; here, as the original repository's baseline scripts do,
 /// 1e-4 · I is added before the Cholesky factorisation. That adds variance 1e-4 (std 0.01 m) of white noise per
 /// cell, far below the prior's 15 and the output rounding's effect on the data.
 /// </para>

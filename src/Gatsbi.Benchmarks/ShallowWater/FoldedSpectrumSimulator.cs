@@ -21,6 +21,7 @@ public sealed class FoldedSpectrumSimulator(ShallowWaterSimulator full) : ISimul
     /// <summary>Temporal-frequency rows after folding: k = 1..50.</summary>
     public const int Rows = ShallowWaterSimulator.KeptFrequencies / 2;
 
+    /// <summary>Spatial-frequency columns: l = 0..99, as in the full spectrum.</summary>
     public const int Columns = ShallowWaterSolver.Cells;
 
     /// <summary>Values per channel of the folded x.</summary>
@@ -29,14 +30,22 @@ public sealed class FoldedSpectrumSimulator(ShallowWaterSimulator full) : ISimul
     /// <summary>The name a model file gives this layout (training fact "observation_layout"), so that sampling can fold a full observation.</summary>
     public const string LayoutName = "shallow-water-folded";
 
+    /// <summary>Folds the output of a default <see cref="ShallowWaterSimulator"/> (noise std 0.25, Jacobi solve).</summary>
     public FoldedSpectrumSimulator() : this(new ShallowWaterSimulator())
     {
     }
 
+    /// <summary>The simulator whose full 2 × 100 × 100 observation is folded; it sets the noise and the elevation solve.</summary>
     public ShallowWaterSimulator Full { get; } = full;
+
+    /// <summary>100: the centred depths θ = d − 10, one per cell.</summary>
     public int ParameterDimension => Full.ParameterDimension;
+
+    /// <summary>10,000: the folded spectrum, 2 × 50 × 100 values.</summary>
     public int DataDimension => 2 * ChannelSize;
 
+    /// <summary>Simulates the full observation with <see cref="Full"/> and folds each row (<see cref="Fold"/>).</summary>
+    /// <exception cref="ArgumentException"><paramref name="x"/> does not have <see cref="DataDimension"/> columns and one row per row of <paramref name="theta"/>.</exception>
     public void Simulate(float[,] theta, float[,] x, Rng rng)
     {
         if (x.GetLength(1) != DataDimension || x.GetLength(0) != theta.GetLength(0))
@@ -47,6 +56,7 @@ public sealed class FoldedSpectrumSimulator(ShallowWaterSimulator full) : ISimul
     }
 
     /// <summary>Folds a full observation (2 × 100 × 100, the layout of <see cref="ShallowWaterSimulator"/>) into 2 × 50 × 100.</summary>
+    /// <exception cref="ArgumentException"><paramref name="full"/> does not hold 20,000 values or <paramref name="folded"/> 10,000.</exception>
     public static void Fold(ReadOnlySpan<float> full, Span<float> folded)
     {
         const int fullRows = ShallowWaterSimulator.KeptFrequencies, fullChannel = ShallowWaterSimulator.ChannelSize;
@@ -67,6 +77,8 @@ public sealed class FoldedSpectrumSimulator(ShallowWaterSimulator full) : ISimul
     }
 
     /// <summary>Folds an observation given in the full layout; one in the folded layout is returned as it is.</summary>
+    /// <returns>A new array of 10,000 values, or <paramref name="observation"/> itself when it has that length already.</returns>
+    /// <exception cref="ArgumentException"><paramref name="observation"/> has neither 10,000 nor 20,000 values.</exception>
     public static float[] Folded(float[] observation)
     {
         if (observation.Length == 2 * ChannelSize) return observation;

@@ -4,7 +4,8 @@ using Gatsbi.Simulation;
 namespace Gatsbi.Benchmarks.ShallowWater;
 
 /// <summary>
-/// The GATSBI paper's shallow-water simulator (gatsbi_method.md §5.6) for the centred depths θ = d − 10
+/// The GATSBI paper's shallow-water simulator (Ramesh et al. 2022, Section 4.2 and its appendix; in the original code,
+/// gatsbi/task_utils/shallow_water_model/simulator.py and dataloader.py of github.com/mackelab/gatsbi) for the centred depths θ = d − 10
 /// (100 values; d = θ + 10 goes into <see cref="ShallowWaterSolver"/>). x is the 2-D spectrum of the rounded
 /// 101 × 100 ζ snapshots, F = fft2(Z) (numpy convention, float64, see <see cref="Spectrum2D"/>), with the
 /// zero-temporal-frequency row k = 0 dropped as the original's data loader does, plus i.i.d. N(0, σ²) noise
@@ -45,12 +46,24 @@ public sealed class ShallowWaterSimulator : ISimulator
         ElevationSolve = elevationSolve;
     }
 
+    /// <summary>Standard deviation of the Gaussian noise on every value of x; 0 for the noiseless spectrum.</summary>
     public double NoiseStd { get; }
+
+    /// <summary>How the solver finds the new elevation each step.</summary>
     public ElevationSolve ElevationSolve { get; }
 
+    /// <summary>100: the centred depths θ = d − 10, one per cell.</summary>
     public int ParameterDimension => DepthPrior.Dimension;
+
+    /// <summary>20,000: the spectrum, 2 × 100 × 100 values in the layout above.</summary>
     public int DataDimension => 2 * ChannelSize;
 
+    /// <summary>
+    /// Fills each row of <paramref name="x"/> with the noisy spectrum for the matching row of <paramref name="theta"/>
+    /// (rows × 100 centred depths). A row of θ with a non-finite value is a failed simulation: its x row is all NaN and
+    /// no noise is drawn for it.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="theta"/> does not have 100 columns, or <paramref name="x"/> not 20,000 columns and as many rows.</exception>
     public void Simulate(float[,] theta, float[,] x, Rng rng)
     {
         if (theta.GetLength(1) != ParameterDimension || x.GetLength(1) != DataDimension || x.GetLength(0) != theta.GetLength(0))

@@ -6,8 +6,8 @@ namespace Gatsbi.Benchmarks.ShallowWater;
 public enum ElevationSolve
 {
     /// <summary>
-    /// The original's Jacobi iteration (gatsbi_method.md §5.4 step 5): about 4–5 sweeps a step, stopped when no
-    /// wet cell changes by more than 1e-6, warm-started from the previous step's iterate. The default, for parity.
+    /// The original Fortran's Jacobi iteration (see <see cref="ShallowWaterSolver"/>): about 4–5 sweeps a step, stopped
+    /// when no wet cell changes by more than 1e-6, warm-started from the previous step's iterate. The default, for parity.
     /// </summary>
     Jacobi,
 
@@ -19,7 +19,9 @@ public enum ElevationSolve
 }
 
 /// <summary>
-/// The GATSBI paper's 1-D linearised shallow-water model with quadratic bottom drag (gatsbi_method.md §5.1–5.4):
+/// The GATSBI paper's 1-D linearised shallow-water model with quadratic bottom drag (Ramesh et al. 2022, Section 4.2 and
+/// its appendix; ported from the Fortran gatsbi/task_utils/shallow_water_model/shallow_water01_modified.f90 of
+/// github.com/mackelab/gatsbi):
 /// a wave started by a 0.1 m bump in cell 2 runs for 100 h over a basin of the given depth profile, on an
 /// Arakawa C-grid (ζ and h at cell centres, u at the face between cell i and i+1) with Backhaus's semi-implicit
 /// scheme. All arithmetic is float32, because the original is Fortran <c>real</c> and the rounding of its
@@ -101,8 +103,11 @@ public sealed class ShallowWaterSolver
     private readonly double[] _thomasC = new double[Cells];
     private readonly double[] _thomasD = new double[Cells];
 
+    /// <summary>A solver with its work arrays allocated once.</summary>
+    /// <param name="elevationSolve">How the new elevation is found each step; the original's Jacobi iteration by default.</param>
     public ShallowWaterSolver(ElevationSolve elevationSolve = ElevationSolve.Jacobi) => ElevationSolve = elevationSolve;
 
+    /// <summary>How the tridiagonal system for the new elevation is solved each step.</summary>
     public ElevationSolve ElevationSolve { get; }
 
     /// <summary>Total Jacobi sweeps of the last solve (0 with <see cref="ElevationSolve.Thomas"/>); divide by
@@ -157,7 +162,7 @@ public sealed class ShallowWaterSolver
         }
     }
 
-    /// <summary>§5.3: walls, wet masks, u = 0, ζ = 0 but the bump in cell 2, h = d (+ bump), iterate = 0.</summary>
+    /// <summary>The original's set-up: walls, wet masks, u = 0, ζ = 0 but the bump in cell 2, h = d (+ bump), iterate = 0.</summary>
     private void Initialise(ReadOnlySpan<float> depth)
     {
         depth.CopyTo(_depth);
@@ -175,7 +180,7 @@ public sealed class ShallowWaterSolver
     }
 
     /// <summary>
-    /// One time step, in the order of §5.4; h is lagged (the value at the start of the step) throughout. Cells 1 and
+    /// One time step, in the order of the original's time loop; h is lagged (the value at the start of the step) throughout. Cells 1 and
     /// 100 (indices 0 and 99) are always dry, so the loops run over the interior 1..98 where the clamped neighbours
     /// i⁺ = i + 1 and i⁻ = i − 1 need no clamping; faces 0 and 99 are always dry, so their u, u* and transports stay 0.
     /// </summary>
@@ -247,7 +252,7 @@ public sealed class ShallowWaterSolver
     }
 
     /// <summary>
-    /// §5.4 step 5 as the original does it: every cell from the previous iterate (Jacobi, not Gauss–Seidel), the
+    /// The implicit elevation solve as the original does it: every cell from the previous iterate (Jacobi, not Gauss–Seidel), the
     /// first change measured against the old level ζ (0 on dry cells), the iterate carried over from the previous
     /// step. A sweep is vectorised over the interior cells; it does the same float32 operations in the same order
     /// per cell as a scalar loop (no fused multiply-add), so the result does not depend on the vector width.

@@ -6,7 +6,8 @@ namespace Gatsbi.Benchmarks.ShallowWater;
 /// The full, unnormalised 2-D discrete Fourier transform of a real rows × columns array in float64, with numpy's
 /// convention (<c>numpy.fft.fft2</c>, negative exponent, "backward" norm = no scaling on the forward transform):
 /// F[k, l] = Σₜ Σⱼ Z[t, j] · exp(−2πi (k t / rows + l j / columns)). This is the shallow-water observation
-/// (gatsbi_method.md §5.6) of the 101 × 100 ζ snapshots.
+/// of the 101 × 100 ζ snapshots (the original's <c>scipy.fft.fft2</c> in gatsbi/task_utils/shallow_water_model/simulator.py
+/// of github.com/mackelab/gatsbi; see <see cref="ShallowWaterSimulator"/>).
 /// <para>
 /// Computed with the library's <see cref="Fft"/> plans, because the transform was a large share of a simulation:
 /// the previous direct DFTs with twiddle tables (O(N²) per axis) took about 1.4 ms per transform against the
@@ -40,6 +41,8 @@ public sealed class Spectrum2D
     private readonly double[] _bufferRe, _bufferIm;
     private readonly double[] _rowRe, _rowIm;
 
+    /// <summary>Plans and work buffers for <paramref name="rows"/> × <paramref name="columns"/> inputs, allocated once.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A size is below 1.</exception>
     public Spectrum2D(int rows, int columns)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(rows, 1);
@@ -55,13 +58,17 @@ public sealed class Spectrum2D
         _rowIm = new double[rows * _halfColumns];
     }
 
+    /// <summary>Length of the first axis (time snapshots for the shallow water model; temporal frequency k in the output).</summary>
     public int Rows => _rows;
+
+    /// <summary>Length of the second axis (cells; spatial frequency l in the output).</summary>
     public int Columns => _columns;
 
     /// <summary>
     /// Transforms <paramref name="input"/> (rows × columns, row-major) into <paramref name="real"/> and
     /// <paramref name="imaginary"/> (same layout: row = first-axis frequency k, column = second-axis frequency l).
     /// </summary>
+    /// <exception cref="ArgumentException">A span does not hold rows × columns values.</exception>
     public void Forward(ReadOnlySpan<double> input, Span<double> real, Span<double> imaginary)
     {
         int size = _rows * _columns;

@@ -7,23 +7,40 @@ namespace Gatsbi.Benchmarks.Tasks;
 /// <summary>
 /// sbibm's bernoulli_glm: a spiking neuron as a Bernoulli GLM over 100 time bins with a white-noise
 /// stimulus. θ₁ is the offset, θ₂..θ₁₀ a 9-tap temporal filter; the prior N(0, P⁻¹) favours smooth
-/// filters. x is the sufficient summary Xᵀy (spike count and spike-triggered sums at lags 0..8).
+/// filters. Spikes are yₜ ~ Bernoulli(σ(ψₜ)) with ψ = Xθ for the design matrix X (<see cref="DesignMatrix"/>), and x is
+/// the sufficient summary Xᵀy (spike count and spike-triggered sums at lags 0..8). Defined in
+/// sbibm/tasks/bernoulli_glm/task.py of github.com/sbi-benchmark/sbibm.
 /// </summary>
 public class BernoulliGlm : BenchmarkTask
 {
+    /// <summary>Length of θ: the offset and the 9 filter taps.</summary>
     public const int ParameterCount = 10;
+
+    /// <summary>Time bins of the stimulus and of the spike train.</summary>
     public const int TimeBins = 100;
     private const int FilterLength = ParameterCount - 1;
 
     private static readonly Lazy<GlmModel> Model = new(GlmModel.LoadEmbedded);
 
+    /// <summary>The task with the summary output (or, for <see cref="BernoulliGlmRaw"/>, the raw spikes); sbibm's stimulus is loaded on first use.</summary>
     public BernoulliGlm() => Simulator = new GlmSimulator(RawOutput);
 
+    /// <inheritdoc/>
     public override string Name => "bernoulli_glm";
+
+    /// <inheritdoc/>
     public override string PriorDescription => "N(0, P^-1), smoothness prior on the filter";
+
+    /// <summary>θ ~ N(0, P⁻¹) with the precision of <see cref="PriorPrecision"/>.</summary>
     public override IPrior Prior { get; } = MultivariateNormal.FromPrecision(new double[ParameterCount], PriorPrecision());
+
+    /// <summary>The GLM: 10 parameters to the 10-value summary Xᵀy (bernoulli_glm) or the 100 raw spikes of 0/1 (bernoulli_glm_raw).</summary>
     public override ISimulator Simulator { get; }
+
+    /// <inheritdoc/>
     public override string[] ParameterNames { get; } = Storage.CsvMatrix.DefaultNames("parameter", ParameterCount);
+
+    /// <summary>sbibm's budgets for the Bernoulli GLM tasks: {10³, 10⁴, 10⁵, 10⁶}.</summary>
     public override IReadOnlyList<int> SimulationBudgets { get; } = [1_000, 10_000, 100_000, 1_000_000];
 
     /// <summary>
@@ -164,10 +181,18 @@ public class BernoulliGlm : BenchmarkTask
     }
 }
 
-/// <summary>sbibm's bernoulli_glm_raw: the same model, but x is the raw spike train (100 values of 0/1).</summary>
+/// <summary>
+/// sbibm's bernoulli_glm_raw: the same prior and model, but x is the raw spike train (100 values of 0/1). The summary
+/// is sufficient, so the posterior, and the reference samples, are those of bernoulli_glm.
+/// </summary>
 public sealed class BernoulliGlmRaw : BernoulliGlm
 {
+    /// <inheritdoc/>
     public override string Name => "bernoulli_glm_raw";
+
+    /// <inheritdoc/>
     protected override bool RawOutput => true;
+
+    /// <summary>bernoulli_glm, whose reference posterior this task shares.</summary>
     protected override string ReferenceTaskName => "bernoulli_glm";
 }

@@ -6,19 +6,33 @@ namespace Gatsbi.Benchmarks.Tasks;
 
 /// <summary>
 /// sbibm's gaussian_linear: θ ~ N(0, 0.1·I₁₀), x ~ N(θ, 0.1·I₁₀); both 0.1 are variances (sbibm's code,
-/// not its docstring). The posterior is N(x/2, 0.05·I).
+/// not its docstring). The posterior is N(x/2, 0.05·I). Defined in sbibm/tasks/gaussian_linear/task.py of
+/// github.com/sbi-benchmark/sbibm.
 /// </summary>
 public sealed class GaussianLinear : BenchmarkTask, IClosedFormPosterior
 {
+    /// <summary>Length of θ and of x.</summary>
     public const int Dimension = 10;
+
+    /// <summary>Variance of every prior coordinate (std √0.1 ≈ 0.316).</summary>
     public const double PriorVariance = 0.1;
 
+    /// <inheritdoc/>
     public override string Name => "gaussian_linear";
+
+    /// <inheritdoc/>
     public override string PriorDescription => "N(0, 0.1 I_10)";
+
+    /// <summary>θ ~ N(0, 0.1·I₁₀).</summary>
     public override IPrior Prior { get; } = MultivariateNormal.Isotropic(new double[Dimension], PriorVariance);
+
+    /// <summary>x ~ N(θ, 0.1·I₁₀): 10 parameters to 10 values.</summary>
     public override ISimulator Simulator { get; } = new GaussianNoiseSimulator(Dimension, GaussianNoiseSimulator.SbibmVariance);
+
+    /// <inheritdoc/>
     public override string[] ParameterNames { get; } = Storage.CsvMatrix.DefaultNames("parameter", Dimension);
 
+    /// <summary>The exact log-likelihood up to a constant: −|x − θ|²/(2·0.1).</summary>
     public override DataStatistic PlausibilityStatistic(float[] theta) => GaussianNoiseSimulator.LogLikelihood(theta);
 
     /// <summary>Precisions add: 1/0.1 + 1/0.1 = 20, so the posterior is N(x/2, 0.05·I).</summary>
@@ -35,18 +49,30 @@ public sealed class GaussianLinear : BenchmarkTask, IClosedFormPosterior
 
 /// <summary>
 /// sbibm's gaussian_linear_uniform: θ ~ U([−1, 1]¹⁰), x ~ N(θ, 0.1·I₁₀). The posterior is N(x, 0.1·I)
-/// truncated to the box, independently per coordinate.
+/// truncated to the box, independently per coordinate. Defined in sbibm/tasks/gaussian_linear_uniform/task.py of
+/// github.com/sbi-benchmark/sbibm.
 /// </summary>
 public sealed class GaussianLinearUniform : BenchmarkTask, IClosedFormPosterior
 {
+    /// <summary>Length of θ and of x.</summary>
     public const int Dimension = 10;
 
+    /// <inheritdoc/>
     public override string Name => "gaussian_linear_uniform";
+
+    /// <inheritdoc/>
     public override string PriorDescription => "U([-1, 1]^10)";
+
+    /// <summary>θ ~ U([−1, 1]¹⁰).</summary>
     public override IPrior Prior { get; } = new BoxUniform(Dimension, -1f, 1f);
+
+    /// <summary>x ~ N(θ, 0.1·I₁₀) (0.1 is the variance): 10 parameters to 10 values.</summary>
     public override ISimulator Simulator { get; } = new GaussianNoiseSimulator(Dimension, GaussianNoiseSimulator.SbibmVariance);
+
+    /// <inheritdoc/>
     public override string[] ParameterNames { get; } = Storage.CsvMatrix.DefaultNames("parameter", Dimension);
 
+    /// <summary>The exact log-likelihood up to a constant: −|x − θ|²/(2·0.1).</summary>
     public override DataStatistic PlausibilityStatistic(float[] theta) => GaussianNoiseSimulator.LogLikelihood(theta);
 
     /// <summary>

@@ -8,15 +8,25 @@ namespace Gatsbi.Benchmarks.Tasks;
 /// sbibm's gaussian_mixture: θ ~ U([−10, 10]²); one component per simulation, with probability ½ each,
 /// x ~ N(θ, I) or x ~ N(θ, 0.01·I). (sbibm before 1.1.0 drew one component per batch; this is the
 /// corrected per-simulation version.) The posterior is ½·N(x, I) + ½·N(x, 0.01·I) truncated to the box.
+/// Defined in sbibm/tasks/gaussian_mixture/task.py of github.com/sbi-benchmark/sbibm.
 /// </summary>
 public sealed class GaussianMixture : BenchmarkTask, IClosedFormPosterior
 {
     private static readonly double[] ComponentStd = [1.0, 0.1];
 
+    /// <inheritdoc/>
     public override string Name => "gaussian_mixture";
+
+    /// <inheritdoc/>
     public override string PriorDescription => "U([-10, 10]^2)";
+
+    /// <summary>θ ~ U([−10, 10]²).</summary>
     public override IPrior Prior { get; } = new BoxUniform(2, -10f, 10f);
+
+    /// <summary>x ~ N(θ, I) or N(θ, 0.01·I) with probability ½ each, one component per row shared by both coordinates: 2 parameters to 2 values.</summary>
     public override ISimulator Simulator { get; } = new MixtureSimulator();
+
+    /// <inheritdoc/>
     public override string[] ParameterNames { get; } = ["parameter_1", "parameter_2"];
 
     /// <summary>The exact log-likelihood: log(½·N(x; θ, I) + ½·N(x; θ, 0.01·I)).</summary>

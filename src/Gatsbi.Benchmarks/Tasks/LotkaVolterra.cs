@@ -8,7 +8,9 @@ namespace Gatsbi.Benchmarks.Tasks;
 /// <summary>
 /// sbibm's lotka_volterra: prey u and predators v with u′ = αu − βuv, v′ = −γv + δuv from (30, 1), solved on
 /// [0, 20]. x holds the prey at t = 0, 2.1, …, 18.9, then the predators at the same times, each with
-/// log-normal noise of log-std 0.1 around the value clamped to [1e−10, 1e4]. θ = (α, β, γ, δ).
+/// log-normal noise of log-std 0.1 around the value clamped to [1e−10, 1e4]. θ = (α, β, γ, δ) with independent
+/// log-normal priors of log-std 0.5: log α, log γ ~ N(−0.125, 0.5²) and log β, log δ ~ N(−3, 0.5²). A failed ODE
+/// solve gives an all-NaN row. Defined in sbibm/tasks/lotka_volterra/task.py of github.com/sbi-benchmark/sbibm.
 /// </summary>
 public sealed class LotkaVolterra : BenchmarkTask
 {
@@ -26,10 +28,22 @@ public sealed class LotkaVolterra : BenchmarkTask
     /// <summary>Populations are clamped to [LowerClamp, UpperClamp] before noise is added; the upper bound is reached when prey explode.</summary>
     public const float LowerClamp = 1e-10f, UpperClamp = 1e4f;
 
+    /// <inheritdoc/>
     public override string Name => "lotka_volterra";
+
+    /// <inheritdoc/>
     public override string PriorDescription => "log-normal, log-means (-0.125, -3, -0.125, -3), log-std 0.5";
+
+    /// <summary>log θ ~ N((−0.125, −3, −0.125, −3), 0.5²·I), i.e. medians ≈ 0.88 for α, γ and ≈ 0.050 for β, δ.</summary>
     public override IPrior Prior { get; } = new IndependentLogNormal([-0.125, -3, -0.125, -3], [0.5, 0.5, 0.5, 0.5]);
+
+    /// <summary>
+    /// The ODE solved with an adaptive Runge–Kutta 5(4) method at tolerances 1e−8, then log-normal noise: 4 parameters
+    /// to 20 values (prey, then predators). Thread-safe.
+    /// </summary>
     public override ISimulator Simulator { get; } = new LotkaVolterraSimulator();
+
+    /// <summary>("alpha", "beta", "gamma", "delta"); sbibm's files label them with LaTeX.</summary>
     public override string[] ParameterNames { get; } = ["alpha", "beta", "gamma", "delta"];
 
     /// <summary>

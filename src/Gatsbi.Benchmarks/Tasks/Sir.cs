@@ -8,7 +8,9 @@ namespace Gatsbi.Benchmarks.Tasks;
 /// <summary>
 /// sbibm's sir: an SIR epidemic in a population of N = 10⁶, S′ = −βSI/N, I′ = βSI/N − γI, R′ = γI from
 /// (S, I, R) = (N − 1, 1, 0), solved over 160 days. x holds, for days 0, 17, …, 153, a Binomial(1000, I/N)
-/// count: the number of infected people in a sample of 1000. θ = (β, γ): contact rate and recovery rate per day.
+/// count: the number of infected people in a sample of 1000. θ = (β, γ): contact rate and recovery rate per day,
+/// with independent log-normal priors log β ~ N(log 0.4, 0.5²) and log γ ~ N(log 0.125, 0.2²). A failed ODE solve
+/// gives an all-NaN row. Defined in sbibm/tasks/sir/task.py of github.com/sbi-benchmark/sbibm.
 /// </summary>
 public sealed class Sir : BenchmarkTask
 {
@@ -26,10 +28,22 @@ public sealed class Sir : BenchmarkTask
 
     private const int SummaryCount = 10;
 
+    /// <inheritdoc/>
     public override string Name => "sir";
+
+    /// <inheritdoc/>
     public override string PriorDescription => "log-normal, medians (0.4, 0.125), log-stds (0.5, 0.2)";
+
+    /// <summary>log β ~ N(log 0.4, 0.5²), log γ ~ N(log 0.125, 0.2²), independent.</summary>
     public override IPrior Prior { get; } = new IndependentLogNormal([Math.Log(0.4), Math.Log(0.125)], [0.5, 0.2]);
+
+    /// <summary>
+    /// The ODE solved with an adaptive Runge–Kutta 5(4) method at tolerances 1e−8, then the ten binomial counts: 2
+    /// parameters to 10 values. Thread-safe.
+    /// </summary>
     public override ISimulator Simulator { get; } = new SirSimulator();
+
+    /// <summary>("beta", "gamma"); sbibm's files label them with LaTeX.</summary>
     public override string[] ParameterNames { get; } = ["beta", "gamma"];
 
     /// <summary>

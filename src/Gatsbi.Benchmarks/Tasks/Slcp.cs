@@ -8,17 +8,29 @@ namespace Gatsbi.Benchmarks.Tasks;
 /// sbibm's slcp ("simple likelihood, complex posterior"): θ ~ U([−3, 3]⁵); four i.i.d. draws from a 2-D
 /// normal with mean (θ₁, θ₂), standard deviations θ₃² and θ₄², correlation tanh θ₅ and 1e−6 added to
 /// the variances. x is the four draws flattened (x⁽¹⁾₁, x⁽¹⁾₂, …, x⁽⁴⁾₂). Only θ₃² and θ₄² enter, so the
-/// posterior has four symmetric modes.
+/// posterior has four symmetric modes. Defined in sbibm/tasks/slcp/task.py of github.com/sbi-benchmark/sbibm.
 /// </summary>
 public sealed class Slcp : BenchmarkTask
 {
+    /// <summary>Independent 2-D draws per simulation; x holds 2 × 4 = 8 values.</summary>
     public const int Draws = 4;
 
+    /// <inheritdoc/>
     public override string Name => "slcp";
+
+    /// <inheritdoc/>
     public override string PriorDescription => "U([-3, 3]^5)";
+
+    /// <summary>θ ~ U([−3, 3]⁵).</summary>
     public override IPrior Prior { get; } = new BoxUniform(5, -3f, 3f);
+
+    /// <summary>Four draws from N((θ₁, θ₂), Σ(θ)) per row: 5 parameters to 8 values.</summary>
     public override ISimulator Simulator { get; } = new SlcpSimulator();
+
+    /// <inheritdoc/>
     public override string[] ParameterNames { get; } = Storage.CsvMatrix.DefaultNames("parameter", 5);
+
+    /// <summary>sbibm's budgets for slcp start at 1,000: {10³, 10⁴, 10⁵, 10⁶}.</summary>
     public override IReadOnlyList<int> SimulationBudgets { get; } = [1_000, 10_000, 100_000, 1_000_000];
 
     /// <summary>The exact log-likelihood.</summary>

@@ -8,20 +8,35 @@ namespace Gatsbi.Benchmarks.Tasks;
 /// sbibm's slcp_distractors: the eight SLCP values joined to 92 uninformative values from a mixture of
 /// twenty heavy-tailed Student-t distributions (df = 2), then shuffled by a fixed permutation:
 /// out[j] = concat(slcp, noise)[perm[j]]. The noise does not depend on θ, so the posterior (and the
-/// reference samples) are those of slcp.
+/// reference samples) are those of slcp. θ ~ U([−3, 3]⁵) as for slcp. Defined in sbibm/tasks/slcp/task.py of
+/// github.com/sbi-benchmark/sbibm (with <c>distractors=True</c>).
 /// </summary>
 public sealed class SlcpDistractors : BenchmarkTask
 {
+    /// <summary>Values in x: the 8 SLCP values and 92 distractors, permuted.</summary>
     public const int DataLength = 100;
 
     private static readonly Lazy<DistractorNoise> Noise = new(DistractorNoise.LoadEmbedded);
 
+    /// <inheritdoc/>
     public override string Name => "slcp_distractors";
+
+    /// <inheritdoc/>
     public override string PriorDescription => "U([-3, 3]^5)";
+
+    /// <summary>θ ~ U([−3, 3]⁵), as for slcp.</summary>
     public override IPrior Prior { get; } = new BoxUniform(5, -3f, 3f);
+
+    /// <summary>The SLCP draws joined to one draw of <see cref="NoiseModel"/>, then permuted: 5 parameters to 100 values.</summary>
     public override ISimulator Simulator { get; } = new DistractorSimulator();
+
+    /// <inheritdoc/>
     public override string[] ParameterNames { get; } = Storage.CsvMatrix.DefaultNames("parameter", 5);
+
+    /// <summary>sbibm's budgets for slcp_distractors: {10³, 10⁴, 10⁵, 10⁶}.</summary>
     public override IReadOnlyList<int> SimulationBudgets { get; } = [1_000, 10_000, 100_000, 1_000_000];
+
+    /// <summary>slcp: the distractors do not depend on θ, so the reference posterior is slcp's.</summary>
     protected override string ReferenceTaskName => "slcp";
 
     /// <summary>
@@ -73,8 +88,13 @@ public sealed class SlcpDistractors : BenchmarkTask
 /// </summary>
 public sealed class DistractorNoise
 {
+    /// <summary>Mixture components, each with weight 1/20.</summary>
     public const int Components = 20;
+
+    /// <summary>Values per draw: the 92 distractors of x.</summary>
     public const int Dimension = 92;
+
+    /// <summary>Degrees of freedom of every Student-t component; at 2 the variance is infinite.</summary>
     public const double DegreesOfFreedom = 2;
 
     private readonly double[,] _locations;   // Components × Dimension
@@ -90,7 +110,13 @@ public sealed class DistractorNoise
     /// <summary>0-based: output position j takes value perm[j] of concat(slcp, noise).</summary>
     public int[] Permutation { get; }
 
+    /// <summary>Entry <paramref name="j"/> (0..91) of the location μ_k of component <paramref name="component"/> (0..19).</summary>
     public double Location(int component, int j) => _locations[component, j];
+
+    /// <summary>
+    /// Entry (<paramref name="row"/>, <paramref name="column"/>), both 0..91, of the lower-triangular scale factor L_k of
+    /// component <paramref name="component"/> (0..19), exactly as stored; entries above the diagonal are 0.
+    /// </summary>
     public double ScaleTril(int component, int row, int column) => _scaleTril[component][row, column];
 
     internal static DistractorNoise LoadEmbedded()

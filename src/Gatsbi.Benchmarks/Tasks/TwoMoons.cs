@@ -7,13 +7,23 @@ namespace Gatsbi.Benchmarks.Tasks;
 /// <summary>
 /// sbibm's two_moons: θ ~ U([−1, 1]²); a ~ U(−π/2, π/2), r ~ N(0.1, 0.01²),
 /// x = (r cos a + 0.25 − |θ₁ + θ₂|/√2, r sin a + (θ₂ − θ₁)/√2). The posterior has two crescent-shaped modes.
+/// Defined in sbibm/tasks/two_moons/task.py of github.com/sbi-benchmark/sbibm.
 /// </summary>
 public sealed class TwoMoons : BenchmarkTask, IClosedFormPosterior
 {
+    /// <inheritdoc/>
     public override string Name => "two_moons";
+
+    /// <inheritdoc/>
     public override string PriorDescription => "U([-1, 1]^2)";
+
+    /// <summary>θ ~ U([−1, 1]²).</summary>
     public override IPrior Prior { get; } = new BoxUniform(2, -1f, 1f);
+
+    /// <summary>The crescent simulator: 2 parameters to 2 values; within a batch all angles a are drawn before all radii r, as sbibm does.</summary>
     public override ISimulator Simulator { get; } = new TwoMoonsSimulator();
+
+    /// <inheritdoc/>
     public override string[] ParameterNames { get; } = ["parameter_1", "parameter_2"];
 
     /// <summary>

@@ -124,7 +124,8 @@ internal static class ApplicationRun
 
     /// <summary>
     /// SBC over all parameters. With positive depths the rank of θ* among the samples is the published statistic's
-    /// (the rank of |d| under a fixed N(0, 10²) density, gatsbi_method.md §5.11) mirrored, so uniformity is the same test.
+    /// (the rank of |d| under a fixed N(0, 10²) density, as in gatsbi/task_utils/shallow_water_model/sbc_analysis.py of
+    /// github.com/mackelab/gatsbi) mirrored, so uniformity is the same test.
     /// </summary>
     private static void Calibration(Settings s, ApplicationModel model, GatsbiPosterior posterior, StringBuilder report, CancellationToken cancel)
     {

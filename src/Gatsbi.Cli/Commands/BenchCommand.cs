@@ -3,9 +3,11 @@ using System.Globalization;
 using Gatsbi.Benchmarks;
 using Gatsbi.Benchmarks.Running;
 using Gatsbi.Cli.Benchmarking;
+using Gatsbi.Inference;
 using Gatsbi.Inference.Abc;
 using Gatsbi.Inference.Gatsbi;
 using Gatsbi.Inference.Gatsbi.Sequential;
+using Gatsbi.Inference.Npe;
 using Gatsbi.Nn.Flows;
 using Gatsbi.Simulation;
 

@@ -1,9 +1,10 @@
 using System.CommandLine;
+using System.Globalization;
 using Gatsbi.Benchmarks;
 using Gatsbi.Benchmarks.Applications;
-using Gatsbi.Distributions;
-using System.Globalization;
 using Gatsbi.Benchmarks.Running;
+using Gatsbi.Distributions;
+using Gatsbi.Inference;
 using Gatsbi.Inference.Abc;
 using Gatsbi.Inference.Gatsbi.Sequential;
 using Gatsbi.Simulation;

@@ -10,7 +10,10 @@ namespace Gatsbi.Diagnostics;
 /// level 1 − <see cref="PointwiseLevel"/>, with that level chosen by simulation so that a whole uniform ECDF
 /// curve stays inside with probability <see cref="Confidence"/>.
 /// </summary>
-/// <param name="Points">The grid z_k.</param>
+/// <param name="Draws">Number N of values whose ECDF the band is for; <see cref="Difference"/> and <see cref="Contains"/> accept exactly this many.</param>
+/// <param name="Confidence">Probability, in (0, 1), that the whole ECDF difference of N uniform values stays inside the band.</param>
+/// <param name="PointwiseLevel">Smallest two-sided binomial tail probability a count may have and still lie inside the band at a grid point; calibrated by simulation.</param>
+/// <param name="Points">The grid z_k = k/K, k = 1, …, K − 1, in increasing order.</param>
 /// <param name="Lower">Lowest ECDF difference inside the band at each z_k.</param>
 /// <param name="Upper">Highest ECDF difference inside the band at each z_k.</param>
 public sealed record EcdfBand(int Draws, double Confidence, double PointwiseLevel, double[] Points, double[] Lower, double[] Upper)
@@ -28,6 +31,12 @@ public sealed record EcdfBand(int Draws, double Confidence, double PointwiseLeve
     /// Computes the band for <paramref name="draws"/> values on a grid of min(<paramref name="points"/>, draws)
     /// intervals. The simulation costs about <paramref name="simulations"/> × draws random numbers.
     /// </summary>
+    /// <param name="draws">Number of values N the band will be applied to; at least 1.</param>
+    /// <param name="confidence">Simultaneous coverage of the band, in (0, 1); 0.99 by default.</param>
+    /// <param name="points">Requested grid size K (at least 2); capped at max(2, <paramref name="draws"/>), since a finer grid adds nothing.</param>
+    /// <param name="simulations">Uniform samples simulated to calibrate the pointwise level; at least 100.</param>
+    /// <param name="seed">Root seed of the calibration; the same arguments always give the same band.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="draws"/> &lt; 1, <paramref name="points"/> &lt; 2, <paramref name="simulations"/> &lt; 100, or <paramref name="confidence"/> outside (0, 1).</exception>
     public static EcdfBand Compute(int draws, double confidence = 0.99, int points = DefaultPoints, int simulations = DefaultSimulations, ulong seed = DefaultSeed)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(draws, 1);
@@ -61,6 +70,8 @@ public sealed record EcdfBand(int Draws, double Confidence, double PointwiseLeve
     }
 
     /// <summary>The ECDF difference F̂(z_k) − z_k of <paramref name="values"/> (in [0, 1]) at this band's grid.</summary>
+    /// <returns>One value per entry of <see cref="Points"/>.</returns>
+    /// <exception cref="ArgumentException"><paramref name="values"/> does not hold exactly <see cref="Draws"/> values.</exception>
     public double[] Difference(IReadOnlyList<double> values)
     {
         if (values.Count != Draws) throw new ArgumentException($"The band was computed for {Draws} values; got {values.Count}.", nameof(values));
@@ -69,6 +80,7 @@ public sealed record EcdfBand(int Draws, double Confidence, double PointwiseLeve
     }
 
     /// <summary>True when the ECDF difference of <paramref name="values"/> stays inside the band at every grid point.</summary>
+    /// <exception cref="ArgumentException"><paramref name="values"/> does not hold exactly <see cref="Draws"/> values.</exception>
     public bool Contains(IReadOnlyList<double> values)
     {
         var difference = Difference(values);

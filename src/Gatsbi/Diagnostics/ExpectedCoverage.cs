@@ -17,6 +17,13 @@ public static class ExpectedCoverage
     /// <summary>Confidence of the band of coverages a calibrated posterior gives with this many draws.</summary>
     public const double BandConfidence = 0.99;
 
+    /// <summary>
+    /// The marginal and joint coverage of an SBC run at each credibility level, with the pointwise
+    /// <see cref="BandConfidence"/> binomial band a calibrated posterior's coverage stays in.
+    /// </summary>
+    /// <param name="sbc">The ranks of a <see cref="SimulationBasedCalibration"/> run.</param>
+    /// <param name="levels">Credibility levels α, each in (0, 1); <see cref="DefaultLevels"/> when null.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A level lies outside (0, 1).</exception>
     public static CoverageResult FromSbc(SbcResult sbc, IReadOnlyList<double>? levels = null)
     {
         levels ??= DefaultLevels;
@@ -39,8 +46,11 @@ public static class ExpectedCoverage
 }
 
 /// <summary>Empirical coverage at each nominal level, per parameter and jointly, with the pointwise 99% band of a calibrated posterior.</summary>
+/// <param name="Levels">The nominal credibility levels α, in the order of every other array.</param>
 /// <param name="Marginal">[parameter][level]: fraction of draws inside the central interval.</param>
 /// <param name="Joint">[level]: fraction of draws inside the joint region.</param>
+/// <param name="BandLow">[level]: lowest coverage fraction inside the pointwise 99% binomial interval of a calibrated posterior.</param>
+/// <param name="BandHigh">[level]: highest coverage fraction inside that interval.</param>
 public sealed record CoverageResult(double[] Levels, double[][] Marginal, double[] Joint, double[] BandLow, double[] BandHigh)
 {
     /// <summary>The largest |empirical − nominal| of parameter <paramref name="parameter"/> over the levels (signed: negative means under-coverage).</summary>

@@ -10,6 +10,7 @@ public sealed record PpcOptions
     /// <summary>Posterior samples drawn, each simulated once (M).</summary>
     public int PosteriorSamples { get; init; } = 1_000;
 
+    /// <summary>Runs the predictive simulations; its chunk size, not its thread count, fixes the result.</summary>
     public SimulationRunner Runner { get; init; } = new();
 }
 
@@ -21,6 +22,20 @@ public sealed record PpcOptions
 /// </summary>
 public static class PosteriorPredictiveCheck
 {
+    /// <summary>
+    /// Draws <see cref="PpcOptions.PosteriorSamples"/> θ from <paramref name="posterior"/> for
+    /// <paramref name="observation"/>, simulates one x for each, and compares x_o with the finite simulations.
+    /// Deterministic for a seed, whatever the thread count.
+    /// </summary>
+    /// <param name="posterior">The posterior to check.</param>
+    /// <param name="simulator">The model; it must map the posterior's parameters to data of the posterior's data dimension.</param>
+    /// <param name="observation">x_o, one value per data dimension.</param>
+    /// <param name="options">Sample count and simulation runner.</param>
+    /// <param name="seed">Root seed of the posterior sampling and the predictive simulations.</param>
+    /// <param name="progress">Reports the predictive simulations, in rows.</param>
+    /// <exception cref="ArgumentException">The simulator's and the posterior's dimensions differ.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="PpcOptions.PosteriorSamples"/> is below 2.</exception>
+    /// <exception cref="InvalidOperationException">The posterior gave fewer than 2 samples (its draw cap was reached), or fewer than 2 predictive simulations were finite.</exception>
     public static PpcResult Run(IPosterior posterior, ISimulator simulator, ReadOnlySpan<float> observation, PpcOptions options, ulong seed,
         IProgress<WorkProgress>? progress = null)
     {
@@ -67,6 +82,7 @@ public static class PosteriorPredictiveCheck
 }
 
 /// <summary>The predictive draws for x_o and how x_o sits among them.</summary>
+/// <param name="Observation">x_o, as given.</param>
 /// <param name="Predictive">The finite predictive simulations, one row per posterior sample.</param>
 /// <param name="Percentiles">Per data dimension, the fraction of predictive values below x_o (ties count half).</param>
 /// <param name="MedianDistance">Median Euclidean distance from the predictive x to x_o (sbibm's MEDDIST).</param>
@@ -77,5 +93,6 @@ public sealed record PpcResult(float[] Observation, float[,] Predictive, double[
     /// <summary>Percentiles outside [0.5%, 99.5%] are flagged: x_o is then in a 1% two-sided tail of the predictive in that dimension.</summary>
     public const double ExtremeTail = 0.005;
 
+    /// <summary>True when x_o's percentile in data dimension <paramref name="dimension"/> lies outside [<see cref="ExtremeTail"/>, 1 − <see cref="ExtremeTail"/>].</summary>
     public bool IsExtreme(int dimension) => Percentiles[dimension] < ExtremeTail || Percentiles[dimension] > 1 - ExtremeTail;
 }

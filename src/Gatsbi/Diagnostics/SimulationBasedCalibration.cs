@@ -35,7 +35,17 @@ public static class SimulationBasedCalibration
     /// on the thread count. Draws whose simulation returned NaN or ±∞, and draws for which the posterior gave
     /// fewer than L samples (its draw cap was reached), are left out and counted.
     /// </summary>
+    /// <param name="posterior">The posterior under test.</param>
+    /// <param name="prior">Draws the θ*ᵢ; it must have the posterior's parameter dimension.</param>
+    /// <param name="simulator">Simulates xᵢ from θ*ᵢ; its dimensions must match the posterior's.</param>
+    /// <param name="options">N, L and the simulation runner.</param>
+    /// <param name="seed">Root seed of the prior draws, simulations, posterior sampling and tie-breaks.</param>
     /// <param name="progress">Reports 2N steps: N simulations, then N posteriors sampled.</param>
+    /// <param name="cancellation">Checked before each posterior is sampled.</param>
+    /// <exception cref="ArgumentException">The prior's, simulator's and posterior's dimensions do not match.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="SbcOptions.Draws"/> or <see cref="SbcOptions.PosteriorSamples"/> is below 1.</exception>
+    /// <exception cref="InvalidOperationException">No draw could be used: every simulation failed or every posterior was incomplete.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellation"/> was cancelled.</exception>
     public static SbcResult Run(IPosterior posterior, IPrior prior, ISimulator simulator, SbcOptions options, ulong seed,
         IProgress<WorkProgress>? progress = null, CancellationToken cancellation = default)
     {

@@ -7,6 +7,10 @@ public sealed class BoxUniform : IPrior, IDensity
 {
     private readonly double _logDensity;
 
+    /// <summary>The box [<paramref name="low"/>_j, <paramref name="high"/>_j] in every coordinate j.</summary>
+    /// <param name="low">Lower bounds, one per parameter; finite.</param>
+    /// <param name="high">Upper bounds, one per parameter; finite and above the matching lower bound.</param>
+    /// <exception cref="ArgumentException">The bounds differ in length, a lower bound is not below its upper bound, or a bound is not finite.</exception>
     public BoxUniform(float[] low, float[] high)
     {
         Support = new Support(low, high);
@@ -16,15 +20,21 @@ public sealed class BoxUniform : IPrior, IDensity
         _logDensity = -Enumerable.Range(0, low.Length).Sum(j => Math.Log((double)high[j] - low[j]));
     }
 
+    /// <summary>The cube [<paramref name="low"/>, <paramref name="high"/>]^<paramref name="dimension"/>.</summary>
+    /// <exception cref="ArgumentException"><paramref name="low"/> is not below <paramref name="high"/>, or a bound is not finite.</exception>
     public BoxUniform(int dimension, float low, float high)
         : this(Enumerable.Repeat(low, dimension).ToArray(), Enumerable.Repeat(high, dimension).ToArray())
     {
     }
 
+    /// <inheritdoc/>
     public int Dimension => Support.Dimension;
+
+    /// <summary>The box itself: the prior's bounds.</summary>
     public Support Support { get; }
     Support? IPrior.Support => Support;
 
+    /// <summary>Draws <paramref name="count"/> rows (count × <see cref="Dimension"/>), each coordinate uniform on [low_j, high_j).</summary>
     public float[,] Sample(int count, Rng rng)
     {
         var theta = new float[count, Dimension];
@@ -34,6 +44,8 @@ public sealed class BoxUniform : IPrior, IDensity
         return theta;
     }
 
+    /// <summary>−Σ_j log(high_j − low_j) inside the closed box (bounds included), −∞ outside it or for NaN.</summary>
+    /// <exception cref="ArgumentException"><paramref name="theta"/> does not have <see cref="Dimension"/> values.</exception>
     public double LogDensity(ReadOnlySpan<float> theta)
     {
         if (theta.Length != Dimension)

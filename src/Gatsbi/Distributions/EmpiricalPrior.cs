@@ -14,6 +14,11 @@ public sealed class EmpiricalPrior : IPrior
 {
     private readonly float[,] _samples;
 
+    /// <summary>A prior over the rows of <paramref name="samples"/>.</summary>
+    /// <param name="samples">The set, count × dimension; every value finite. The matrix is kept, not copied, so it must not change afterwards.</param>
+    /// <param name="support">Box bounds of the prior, when known (posterior samplers reject samples outside it); null for none.</param>
+    /// <param name="replacement">Whether one call draws with replacement (true, the default) or returns distinct rows.</param>
+    /// <exception cref="ArgumentException"><paramref name="samples"/> has no rows or a non-finite value, or <paramref name="support"/> has a different dimension.</exception>
     public EmpiricalPrior(float[,] samples, Support? support = null, bool replacement = true)
     {
         if (samples.GetLength(0) == 0) throw new ArgumentException("An empirical prior needs at least one sample.", nameof(samples));
@@ -27,7 +32,10 @@ public sealed class EmpiricalPrior : IPrior
         Replacement = replacement;
     }
 
+    /// <inheritdoc/>
     public int Dimension => _samples.GetLength(1);
+
+    /// <summary>The support given to the constructor, or null.</summary>
     public Support? Support { get; }
 
     /// <summary>Number of rows in the set.</summary>
@@ -36,6 +44,8 @@ public sealed class EmpiricalPrior : IPrior
     /// <summary>Whether one call may return the same row more than once (true) or returns distinct rows (false).</summary>
     public bool Replacement { get; }
 
+    /// <summary>Draws <paramref name="count"/> rows of the set (count × <see cref="Dimension"/>), with or without replacement as <see cref="Replacement"/> says.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is negative, or exceeds <see cref="Count"/> without replacement.</exception>
     public float[,] Sample(int count, Rng rng)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);

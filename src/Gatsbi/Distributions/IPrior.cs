@@ -10,9 +10,11 @@ namespace Gatsbi.Distributions;
 /// </summary>
 public interface IPrior
 {
+    /// <summary>Number of parameters: the columns of every matrix <see cref="Sample"/> returns.</summary>
     int Dimension { get; }
 
     /// <summary>Draws <paramref name="count"/> i.i.d. rows; the same <paramref name="rng"/> state gives the same rows.</summary>
+    /// <returns>A count × <see cref="Dimension"/> matrix, one draw per row.</returns>
     float[,] Sample(int count, Rng rng);
 
     /// <summary>Box bounds of the support, or null when the support is unbounded or unknown.</summary>

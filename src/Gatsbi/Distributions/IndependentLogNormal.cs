@@ -11,6 +11,10 @@ public sealed class IndependentLogNormal : IPrior, IDensity
     private readonly double[] _logMean;
     private readonly double[] _logStd;
 
+    /// <summary>log θ_j ~ N(<paramref name="logMean"/>_j, <paramref name="logStd"/>_j²) independently.</summary>
+    /// <param name="logMean">Mean μ_j of log θ_j; finite.</param>
+    /// <param name="logStd">Standard deviation σ_j of log θ_j (not the variance); positive.</param>
+    /// <exception cref="ArgumentException">The arrays differ in length, a mean is not finite, or a standard deviation is not positive.</exception>
     public IndependentLogNormal(double[] logMean, double[] logStd)
     {
         if (logMean.Length != logStd.Length)
@@ -23,10 +27,14 @@ public sealed class IndependentLogNormal : IPrior, IDensity
         Support = new Support(new float[logMean.Length], Enumerable.Repeat(float.PositiveInfinity, logMean.Length).ToArray());
     }
 
+    /// <inheritdoc/>
     public int Dimension => _logMean.Length;
+
+    /// <summary>(0, ∞) in every coordinate.</summary>
     public Support Support { get; }
     Support? IPrior.Support => Support;
 
+    /// <summary>Draws <paramref name="count"/> rows (count × <see cref="Dimension"/>) as exp of normal draws.</summary>
     public float[,] Sample(int count, Rng rng)
     {
         var theta = new float[count, Dimension];
@@ -36,6 +44,8 @@ public sealed class IndependentLogNormal : IPrior, IDensity
         return theta;
     }
 
+    /// <summary>Log-density of θ itself (the log-normal, Jacobian −Σ log θ_j included); −∞ when a coordinate is not positive.</summary>
+    /// <exception cref="ArgumentException"><paramref name="theta"/> does not have <see cref="Dimension"/> values.</exception>
     public double LogDensity(ReadOnlySpan<float> theta)
     {
         if (theta.Length != Dimension)

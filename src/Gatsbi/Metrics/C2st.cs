@@ -7,7 +7,8 @@ using static TorchSharp.torch;
 namespace Gatsbi.Metrics;
 
 /// <summary>
-/// Classifier two-sample test as sbibm defines it (sbibm_tasks.md §2.1): the mean cross-validated
+/// Classifier two-sample test as sbibm defines it (sbibm/metrics/c2st.py in github.com/sbi-benchmark/sbibm,
+/// which trains scikit-learn's MLPClassifier under KFold cross-validation): the mean cross-validated
 /// accuracy of an MLP that tells samples of <c>x</c> from samples of <c>y</c>. 0.5 means the sets are
 /// indistinguishable, 1.0 that they are fully separable.
 /// The k classifiers of the cross-validation are trained together as one batched network (one weight
@@ -18,6 +19,19 @@ public static class C2st
 {
     private const double Beta1 = 0.9, Beta2 = 0.999, AdamEps = 1e-8;
 
+    /// <summary>
+    /// The C2ST accuracy of <paramref name="x"/> against <paramref name="y"/>: labels 0 for x and 1 for y,
+    /// k-fold cross-validation, the mean of the folds' test accuracies. Deterministic for
+    /// <see cref="C2stOptions.Seed"/>, whatever <see cref="C2stOptions.Threads"/> is.
+    /// </summary>
+    /// <param name="x">The reference set, n × D with n ≥ 2 (sbibm passes the reference posterior samples); it alone fixes the z-scoring.</param>
+    /// <param name="y">The set under test, m × D with m ≥ 2.</param>
+    /// <param name="options">Classifier and cross-validation settings; sbibm's defaults when null.</param>
+    /// <param name="progress">Reports one unit per fold as each finishes training.</param>
+    /// <param name="cancellation">Checked before every epoch.</param>
+    /// <exception cref="ArgumentException">The sets differ in column count, have no columns, fewer than 2 rows or a non-finite value;
+    /// the options are invalid; there are fewer rows than folds; or a z-scored column of <paramref name="x"/> is constant.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellation"/> was cancelled.</exception>
     public static C2stResult Compute(float[,] x, float[,] y, C2stOptions? options = null,
         IProgress<WorkProgress>? progress = null, CancellationToken cancellation = default)
     {

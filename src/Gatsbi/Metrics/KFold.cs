@@ -9,6 +9,9 @@ namespace Gatsbi.Metrics;
 /// </summary>
 public static class KFold
 {
+    /// <summary>Splits rows 0..<paramref name="n"/>−1 into <paramref name="folds"/> (train, test) pairs; the shuffle comes from <paramref name="rng"/>.</summary>
+    /// <returns>One pair per fold; every row is in exactly one test set.</returns>
+    /// <exception cref="ArgumentException"><paramref name="n"/> is smaller than <paramref name="folds"/>.</exception>
     public static (int[] Train, int[] Test)[] Split(int n, int folds, Rng rng)
     {
         if (n < folds) throw new ArgumentException($"Cannot cut {n} rows into {folds} folds.");

@@ -3,7 +3,8 @@ using System.Numerics;
 namespace Gatsbi.Metrics;
 
 /// <summary>
-/// Maximum mean discrepancy with a Gaussian kernel as sbibm computes it (sbibm_tasks.md §2.2): the unbiased
+/// Maximum mean discrepancy with a Gaussian kernel as sbibm computes it (sbibm/metrics/mmd.py and
+/// sbibm/third_party/igms/main.py in github.com/sbi-benchmark/sbibm, default "tp_sutherland" path): the unbiased
 /// estimate of MMD² between the reference set <c>x</c> and the set <c>y</c> under test,
 /// mean_{i≠j} k(xᵢ, xⱼ) + mean_{i≠j} k(yᵢ, yⱼ) − 2·mean_{i,j} k(xᵢ, yⱼ), with k(a, b) = exp(−‖a − b‖²/(2σ²))
 /// and σ by default the median pairwise distance within <c>x</c>.
@@ -12,6 +13,15 @@ namespace Gatsbi.Metrics;
 /// </summary>
 public static class Mmd
 {
+    /// <summary>The unbiased MMD² between <paramref name="x"/> and <paramref name="y"/>, and the bandwidth it used.</summary>
+    /// <param name="x">The reference set, n × D with n ≥ 2; it alone fixes the z-scoring and, by default, the bandwidth.</param>
+    /// <param name="y">The set under test, m × D with m ≥ 2.</param>
+    /// <param name="options">Z-scoring, bandwidth rule and threads; <see cref="MmdOptions"/>' defaults (sbibm's) when null.</param>
+    /// <param name="cancellation">Checked between rows of the kernel sums.</param>
+    /// <returns>MMD² and σ; both NaN when either set holds a NaN or ±∞. The value does not depend on the thread count.</returns>
+    /// <exception cref="ArgumentException">The sets differ in column count, have no columns or fewer than 2 rows; the options are invalid;
+    /// a z-scored column of <paramref name="x"/> is constant; or the median bandwidth is zero (mostly repeated rows).</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellation"/> was cancelled.</exception>
     public static MmdResult Compute(float[,] x, float[,] y, MmdOptions? options = null, CancellationToken cancellation = default)
     {
         options ??= new MmdOptions();

@@ -6,12 +6,16 @@ namespace Gatsbi.Native;
 /// <summary>Thrown when a file is not the ELF64 shared object that is expected. The message names the file.</summary>
 public sealed class ElfFormatException : Exception
 {
+    /// <summary>An exception whose message is "<paramref name="filePath"/>: <paramref name="problem"/>".</summary>
+    /// <param name="filePath">The file that could not be read as expected.</param>
+    /// <param name="problem">What is wrong with it.</param>
     public ElfFormatException(string filePath, string problem)
         : base($"{filePath}: {problem}")
     {
         FilePath = filePath;
     }
 
+    /// <summary>The file that could not be read as expected.</summary>
     public string FilePath { get; }
 }
 
@@ -19,6 +23,9 @@ public sealed class ElfFormatException : Exception
 internal readonly record struct ElfSection(int Index, string Name, uint Type, long Offset, long Size, uint Link, uint Info, long EntrySize);
 
 /// <summary>One vernaux entry of <c>.gnu.version_r</c>: "this object needs <see cref="Version"/> from <see cref="File"/>".</summary>
+/// <param name="File">The needed library's soname (<c>vn_file</c>), such as libstdc++.so.6.</param>
+/// <param name="Version">The needed version name (<c>vna_name</c>), such as GLIBCXX_3.4.32.</param>
+/// <param name="Flags">The <c>vna_flags</c> value; VER_FLG_WEAK (0x2) makes the need optional.</param>
 /// <param name="FlagsOffset">File offset of the 16-bit <c>vna_flags</c> field.</param>
 /// <param name="Index">The <c>vna_other</c> value, which <c>.gnu.version</c> entries use to refer to this need.</param>
 internal readonly record struct ElfVersionNeed(string File, string Version, ushort Flags, ushort Index, long FlagsOffset);

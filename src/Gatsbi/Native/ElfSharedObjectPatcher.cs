@@ -3,11 +3,16 @@ using System.Text;
 namespace Gatsbi.Native;
 
 /// <summary>One byte range that a patch changed, for logs and for audits.</summary>
+/// <param name="Offset">File offset of the first changed byte.</param>
+/// <param name="Length">Number of bytes changed.</param>
+/// <param name="Description">What the edit does, in words.</param>
 public sealed record ElfEdit(long Offset, int Length, string Description);
 
 /// <summary>What <see cref="ElfSharedObjectPatcher.Patch"/> changed; no edits means the image was already patched.</summary>
+/// <param name="Edits">The byte ranges changed, in the order they were written.</param>
 public sealed record ElfPatchResult(IReadOnlyList<ElfEdit> Edits)
 {
+    /// <summary>True when at least one byte was changed; false for an image that was already patched.</summary>
     public bool Changed => Edits.Count > 0;
 }
 
@@ -29,9 +34,16 @@ public sealed record ElfPatchResult(IReadOnlyList<ElfEdit> Edits)
 /// </summary>
 public static class ElfSharedObjectPatcher
 {
+    /// <summary>The soname under which the version need is recorded.</summary>
     public const string LibStdCxxSoname = "libstdc++.so.6";
+
+    /// <summary>The symbol version that GCC 12's libstdc++ lacks and the patch makes weak.</summary>
     public const string RequiredVersion = "GLIBCXX_3.4.32";
+
+    /// <summary>The mangled name of <c>std::ios_base_library_init()</c>, the only symbol that needs <see cref="RequiredVersion"/>.</summary>
     public const string RemovedSymbol = "_ZSt21ios_base_library_initv";
+
+    /// <summary>The mangled name of <c>std::get_terminate()</c>, written over <see cref="RemovedSymbol"/> (it is shorter, so NUL padding fills the rest).</summary>
     public const string SubstituteSymbol = "_ZSt13get_terminatev";
 
     /// <summary>VER_FLG_WEAK in vna_flags: the loader tolerates this version being absent.</summary>
@@ -41,6 +53,9 @@ public static class ElfSharedObjectPatcher
     /// True if the image needs GLIBCXX_3.4.32 from libstdc++.so.6 as a hard (non-weak) requirement, i.e. it
     /// cannot load on an older libstdc++ unpatched. False for other TorchSharp builds and for patched copies.
     /// </summary>
+    /// <param name="image">The whole file's bytes; not modified.</param>
+    /// <param name="fileName">Used in error messages only.</param>
+    /// <exception cref="ElfFormatException">The image is not a readable ELF64 file.</exception>
     public static bool RequiresMissingVersion(byte[] image, string fileName)
     {
         var elf = ElfFile.Parse(image, fileName);
@@ -53,6 +68,7 @@ public static class ElfSharedObjectPatcher
     /// written, so on an exception the image is unchanged. Patching an already patched image changes nothing and
     /// returns a result without edits.
     /// </summary>
+    /// <param name="image">The whole file's bytes, modified in place.</param>
     /// <param name="fileName">Used in error messages only.</param>
     /// <exception cref="ElfFormatException">Not an ELF64 file, a section or the version need is missing, the
     /// symbol is absent, or its name is shared with another symbol.</exception>

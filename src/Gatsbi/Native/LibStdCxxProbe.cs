@@ -9,6 +9,7 @@ namespace Gatsbi.Native;
 /// </summary>
 public static class LibStdCxxProbe
 {
+    /// <summary>The soname the probe looks for; the file it finds may be the versioned one it links to (e.g. libstdc++.so.6.0.30).</summary>
     public const string Soname = "libstdc++.so.6";
 
     static readonly string[] StandardDirectories =

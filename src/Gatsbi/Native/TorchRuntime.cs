@@ -18,8 +18,14 @@ public enum TorchNativeState
     LibraryNeedsNoPatch,
     /// <summary>A patched copy of libLibTorchSharp.so is loaded and TorchSharp uses it.</summary>
     Patched,
+    /// <summary>Patching is switched off (<see cref="TorchRuntime.PatchingEnabled"/>); TorchSharp loads its own binaries unchanged.</summary>
+    Disabled,
 }
 
+/// <summary>What <see cref="TorchRuntime.EnsureLoaded"/> found and did; <see cref="Summary"/> says it in one line.</summary>
+/// <param name="State">The decision taken.</param>
+/// <param name="HostLibStdCxxPath">The host libstdc++ that was examined; null when none was found or on other platforms.</param>
+/// <param name="OriginalLibraryPath">The libLibTorchSharp.so that TorchSharp would load; null when it was not looked for.</param>
 /// <param name="PatchedLibraryPath">The patched copy in use (only when <see cref="State"/> is Patched).</param>
 /// <param name="PatchedCopyWritten">True if this process wrote the copy; false if an identical one was reused.</param>
 public sealed record TorchRuntimeStatus(
@@ -29,6 +35,7 @@ public sealed record TorchRuntimeStatus(
     string? PatchedLibraryPath,
     bool PatchedCopyWritten)
 {
+    /// <summary>True when a patched copy of libLibTorchSharp.so is in use (<see cref="State"/> is <see cref="TorchNativeState.Patched"/>).</summary>
     public bool PatchApplied => State == TorchNativeState.Patched;
 
     /// <summary>One line for logs and the CLI.</summary>
@@ -40,6 +47,7 @@ public sealed record TorchRuntimeStatus(
         TorchNativeState.HostIsNewEnough => $"libstdc++ at {HostLibStdCxxPath} defines {ElfSharedObjectPatcher.RequiredVersion}; no patch needed",
         TorchNativeState.LibraryNeedsNoPatch => $"{OriginalLibraryPath} does not need {ElfSharedObjectPatcher.RequiredVersion}; no patch needed",
         TorchNativeState.HostLibStdCxxNotFound => "no libstdc++.so.6 found on this host; nothing patched",
+        TorchNativeState.Disabled => $"patching switched off ({TorchRuntime.DisableVariable} or {TorchRuntime.DisableSwitch}); TorchSharp's own binaries are used",
         _ => "not Linux x64; no patch needed",
     };
 }
@@ -47,7 +55,7 @@ public sealed record TorchRuntimeStatus(
 /// <summary>
 /// Makes TorchSharp load on Linux hosts whose libstdc++ is older than the one libLibTorchSharp.so was built
 /// against (Debian 12, Ubuntu 22.04). Call <see cref="EnsureLoaded"/> before the first use of TorchSharp. On other
-/// hosts it only records that no patch was needed. See Native/README.md for what is patched and where.
+/// hosts it only records that no patch was needed. See src/Gatsbi/Native/README.md for what is patched and where.
 /// </summary>
 public static class TorchRuntime
 {
@@ -62,6 +70,29 @@ public static class TorchRuntime
 
     /// <summary>The outcome of <see cref="EnsureLoaded"/>, or null before it ran successfully.</summary>
     public static TorchRuntimeStatus? Status => Volatile.Read(ref status);
+
+    /// <summary>The environment variable that switches patching off when set to 0, false or off.</summary>
+    public const string DisableVariable = "GATSBI_NATIVE_PATCH";
+
+    /// <summary>
+    /// The <see cref="AppContext"/> switch that switches patching off when enabled, e.g. from a project file:
+    /// <c>&lt;RuntimeHostConfigurationOption Include="Gatsbi.Native.DisablePatch" Value="true" /&gt;</c>.
+    /// </summary>
+    public const string DisableSwitch = "Gatsbi.Native.DisablePatch";
+
+    /// <summary>
+    /// Whether <see cref="EnsureLoaded"/> may write and load a patched copy of libLibTorchSharp.so on hosts that
+    /// need one. True unless <see cref="DisableVariable"/> is 0, false or off or <see cref="DisableSwitch"/> is
+    /// enabled. Set it before the first use of Gatsbi or TorchSharp; once <see cref="EnsureLoaded"/> has run,
+    /// changing it has no effect. With patching off, TorchSharp loads its own binaries, and on a host with an
+    /// older libstdc++ it fails to load with its own error.
+    /// </summary>
+    public static bool PatchingEnabled { get; set; } =
+        IsPatchingEnabled(Environment.GetEnvironmentVariable(DisableVariable), AppContext.TryGetSwitch(DisableSwitch, out bool off) && off);
+
+    /// <summary>The default of <see cref="PatchingEnabled"/> from the variable's value and the switch.</summary>
+    internal static bool IsPatchingEnabled(string? variable, bool switchedOff) =>
+        !switchedOff && variable?.Trim().ToLowerInvariant() is not ("0" or "false" or "off");
 
     /// <summary>
     /// Idempotent and thread-safe. On Linux x64 with a libstdc++ lacking GLIBCXX_3.4.32: writes (or reuses) a
@@ -85,6 +116,8 @@ public static class TorchRuntime
 
     static TorchRuntimeStatus Initialise()
     {
+        if (!PatchingEnabled)
+            return new TorchRuntimeStatus(TorchNativeState.Disabled, null, null, null, false);
         bool linuxX64 = OperatingSystem.IsLinux() && RuntimeInformation.ProcessArchitecture == Architecture.X64;
         if (!linuxX64)
             return new TorchRuntimeStatus(TorchNativeState.NotLinuxX64, null, null, null, false);
@@ -106,6 +139,8 @@ public static class TorchRuntime
     /// Decides, and if needed writes the patched copy; loads nothing. Separate from <see cref="Initialise"/> so
     /// tests can drive it with a fake libstdc++ and temporary folders.
     /// </summary>
+    /// <param name="isLinuxX64">Whether the process runs on Linux x64; nothing is patched otherwise.</param>
+    /// <param name="hostLibStdCxxPath">The host libstdc++ to examine, or null if none was found.</param>
     /// <param name="originalPath">The libLibTorchSharp.so TorchSharp would load, or null if none was found.</param>
     /// <param name="searchedDirectories">Only for the error message when <paramref name="originalPath"/> is null.</param>
     /// <param name="appBaseDirectory">A copy is written beside the original only inside this folder (the app's

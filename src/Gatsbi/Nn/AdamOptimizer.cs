@@ -10,6 +10,8 @@ namespace Gatsbi.Nn;
 /// gradient at every step, as in GATSBI training.
 /// TorchSharp's own Adam is written with implicit scalar conversions (see <see cref="TorchScalars"/> for why
 /// that is unsafe in long loops); this one keeps every scalar alive for the duration of its native call.
+/// The optimiser owns its moment tensors (two per parameter) and frees them on <see cref="Dispose"/>; the
+/// parameters stay the caller's.
 /// </summary>
 public sealed class AdamOptimizer : IDisposable
 {
@@ -18,6 +20,12 @@ public sealed class AdamOptimizer : IDisposable
     private readonly double _beta1, _beta2, _eps;
     private long _step;
 
+    /// <summary>An optimiser for <paramref name="parameters"/> with zeroed moments.</summary>
+    /// <param name="parameters">The parameters it updates in place.</param>
+    /// <param name="learningRate">The step size α; can be changed between steps through <see cref="LearningRate"/>.</param>
+    /// <param name="beta1">Decay of the first-moment average, in [0, 1).</param>
+    /// <param name="beta2">Decay of the second-moment average, in [0, 1).</param>
+    /// <param name="eps">Added to the bias-corrected √v in the denominator; 10⁻⁸ as PyTorch.</param>
     public AdamOptimizer(IEnumerable<Parameter> parameters, double learningRate, double beta1, double beta2, double eps = 1e-8)
     {
         _parameters = [.. parameters];
@@ -29,14 +37,20 @@ public sealed class AdamOptimizer : IDisposable
         _eps = eps;
     }
 
+    /// <summary>The step size α of the next <see cref="Step"/>; a schedule may set it before each step.</summary>
     public double LearningRate { get; set; }
 
+    /// <summary>Zeroes the gradients of the parameters that have one (in place, as PyTorch's <c>zero_grad(set_to_none=False)</c>).</summary>
     public void ZeroGrad()
     {
         using var scope = NewDisposeScope();
         foreach (var p in _parameters) p.grad?.zero_();
     }
 
+    /// <summary>
+    /// One Adam update of every parameter from its current gradient; parameters without a gradient are skipped
+    /// (the shared step counter still advances).
+    /// </summary>
     public void Step()
     {
         _step++;
@@ -57,6 +71,7 @@ public sealed class AdamOptimizer : IDisposable
         }
     }
 
+    /// <summary>Frees the moment tensors; the parameters are not touched.</summary>
     public void Dispose()
     {
         foreach (var t in _m) t.Dispose();

@@ -14,6 +14,10 @@ public sealed class AddNoise : nn.Module<Tensor, Tensor>
 {
     private readonly Parameter weight;
 
+    /// <summary>A noise layer whose W is drawn from N(0, 1) with libtorch's global generator.</summary>
+    /// <param name="width">Width of the hidden layer h it acts on.</param>
+    /// <param name="latentDimension">Width of the latent z.</param>
+    /// <param name="heteroscedastic">True for y = h ⊙ (1 + W z) (the published default), false for y = h + W z.</param>
     public AddNoise(long width, long latentDimension, bool heteroscedastic = true) : base(nameof(AddNoise))
     {
         weight = new Parameter(randn(width, latentDimension));
@@ -21,15 +25,26 @@ public sealed class AddNoise : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
+    /// <summary>True when the noise multiplies h (y = h ⊙ (1 + W z)), false when it is added (y = h + W z).</summary>
     public bool Heteroscedastic { get; }
+
+    /// <summary>Width of the hidden layer h, the rows of W.</summary>
     public long Width => weight.shape[0];
+
+    /// <summary>Width of the latent z, the columns of W.</summary>
     public long LatentDimension => weight.shape[1];
+
+    /// <summary>The trainable matrix W (width × latent); the module owns it.</summary>
     public Tensor Weight => weight;
 
     /// <summary>Draws a fresh latent per row from the global TorchSharp generator.</summary>
     public override Tensor forward(Tensor h) => Forward(h, null);
 
     /// <summary>Applies the layer with the given latent <paramref name="z"/> (rows × latent), or a fresh draw when null.</summary>
+    /// <param name="h">Hidden activations, any leading shape with <see cref="Width"/> on the last axis.</param>
+    /// <param name="z">The latent, h's leading shape × <see cref="LatentDimension"/>; not disposed.</param>
+    /// <returns>A new tensor of h's shape.</returns>
+    /// <exception cref="ArgumentException">h's last axis is not <see cref="Width"/>, or z has the wrong shape.</exception>
     public Tensor Forward(Tensor h, Tensor? z)
     {
         if (h.shape[^1] != Width)

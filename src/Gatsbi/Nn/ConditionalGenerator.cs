@@ -20,6 +20,14 @@ public sealed class ConditionalGenerator : GeneratorNetwork
     private readonly bool _leakyOutput;
     private readonly int _noiseAfter;
 
+    /// <summary>
+    /// A fresh generator with PyTorch's default initialisation, drawn from libtorch's global generator (seed it
+    /// first for a reproducible network).
+    /// </summary>
+    /// <param name="dataDimension">d_x, the width of x.</param>
+    /// <param name="parameterDimension">d_θ, the width of θ (and the latent's width unless the spec sets one).</param>
+    /// <param name="spec">The layer widths and the noise layer's position.</param>
+    /// <exception cref="ArgumentException"><paramref name="spec"/> is invalid.</exception>
     public ConditionalGenerator(int dataDimension, int parameterDimension, GeneratorSpec spec) : base(nameof(ConditionalGenerator))
     {
         spec.Validate();
@@ -43,15 +51,31 @@ public sealed class ConditionalGenerator : GeneratorNetwork
         RegisterComponents();
     }
 
+    /// <summary>The layer widths and options the generator was built with.</summary>
     public GeneratorSpec Spec { get; }
+
+    /// <inheritdoc/>
     public override int DataDimension { get; }
+
+    /// <inheritdoc/>
     public override int ParameterDimension { get; }
+
+    /// <inheritdoc/>
     public override int LatentDimension => (int)noise.LatentDimension;
+
+    /// <summary>The noise-injection layer, the generator's only source of randomness.</summary>
     public AddNoise Noise => noise;
+
+    /// <inheritdoc/>
     public override Standardization XNorm => x_norm;
+
+    /// <inheritdoc/>
     public override Standardization ThetaNorm => theta_norm;
+
+    /// <inheritdoc/>
     public override SupportTransform? SupportTransform => support_transform;
 
+    /// <inheritdoc/>
     public override Tensor ForwardUnbounded(Tensor x, Tensor? z)
     {
         using var scope = NewDisposeScope();

@@ -14,6 +14,13 @@ public sealed class Discriminator : DiscriminatorNetwork
     private readonly double _slope;
     private readonly double _gain;
 
+    /// <summary>
+    /// A fresh discriminator with PyTorch's default initialisation, drawn from libtorch's global generator.
+    /// </summary>
+    /// <param name="parameterDimension">d_θ, the width of θ.</param>
+    /// <param name="dataDimension">d_x, the width of x.</param>
+    /// <param name="spec">The layer widths, spectral normalisation and input gain.</param>
+    /// <exception cref="ArgumentException"><paramref name="spec"/> is invalid.</exception>
     public Discriminator(int parameterDimension, int dataDimension, DiscriminatorSpec spec) : base(nameof(Discriminator))
     {
         spec.Validate();
@@ -34,11 +41,16 @@ public sealed class Discriminator : DiscriminatorNetwork
         RegisterComponents();
     }
 
+    /// <summary>The layer widths and options the discriminator was built with.</summary>
     public DiscriminatorSpec Spec { get; }
+
+    /// <inheritdoc/>
     public override Standardization XNorm => x_norm;
+
+    /// <inheritdoc/>
     public override Standardization ThetaNorm => theta_norm;
 
-    /// <summary>Logits of shape (rows, 1).</summary>
+    /// <summary>Logits of shape (rows, 1) for θ (rows × d_θ) and x (rows × d_x); a new tensor owned by the caller.</summary>
     public override Tensor forward(Tensor theta, Tensor x)
     {
         using var scope = NewDisposeScope();

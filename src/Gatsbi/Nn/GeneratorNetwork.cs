@@ -11,7 +11,10 @@ namespace Gatsbi.Nn;
 /// </summary>
 public abstract class GeneratorNetwork(string name) : nn.Module<Tensor, Tensor>(name)
 {
+    /// <summary>d_x, the width of a row of x (flattened for images).</summary>
     public abstract int DataDimension { get; }
+
+    /// <summary>d_θ, the width of a row of θ (flattened for images).</summary>
     public abstract int ParameterDimension { get; }
 
     /// <summary>Width of the latent z ~ N(0, I) drawn per row.</summary>
@@ -35,6 +38,7 @@ public abstract class GeneratorNetwork(string name) : nn.Module<Tensor, Tensor>(
     /// <summary>The memory one pass of <see cref="RowsPerPass"/> rows may take for its largest activation.</summary>
     public const long PassMemoryBytes = 256L << 20;
 
+    /// <summary>θ = G(x, z) for x of rows × <see cref="DataDimension"/>, with a fresh latent per row from libtorch's global generator.</summary>
     public override Tensor forward(Tensor x) => Forward(x, null);
 
     /// <summary>
@@ -57,6 +61,9 @@ public abstract class GeneratorNetwork(string name) : nn.Module<Tensor, Tensor>(
     }
 
     /// <summary>θ = G(x, z); a fresh latent per row is drawn when <paramref name="z"/> is null.</summary>
+    /// <param name="x">rows × <see cref="DataDimension"/>.</param>
+    /// <param name="z">rows × <see cref="LatentDimension"/>, or null.</param>
+    /// <returns>A new rows × <see cref="ParameterDimension"/> tensor, inside the support when there is a <see cref="SupportTransform"/>.</returns>
     public Tensor Forward(Tensor x, Tensor? z)
     {
         if (SupportTransform is not { } transform) return ForwardUnbounded(x, z);
@@ -68,6 +75,9 @@ public abstract class GeneratorNetwork(string name) : nn.Module<Tensor, Tensor>(
     /// The network's own output: θ itself, or with a <see cref="SupportTransform"/> the unbounded u that it
     /// maps to θ. Training works in this space.
     /// </summary>
+    /// <param name="x">rows × <see cref="DataDimension"/>.</param>
+    /// <param name="z">rows × <see cref="LatentDimension"/>, or null for a fresh draw from libtorch's global generator.</param>
+    /// <returns>A new rows × <see cref="ParameterDimension"/> tensor.</returns>
     public abstract Tensor ForwardUnbounded(Tensor x, Tensor? z);
 }
 
@@ -78,6 +88,9 @@ public abstract class GeneratorNetwork(string name) : nn.Module<Tensor, Tensor>(
 /// </summary>
 public abstract class DiscriminatorNetwork(string name) : nn.Module<Tensor, Tensor, Tensor>(name)
 {
+    /// <summary>The scaling of x inside the network, fitted to the training set when the options ask for it; null when it has none.</summary>
     public virtual Standardization? XNorm => null;
+
+    /// <summary>The scaling of θ inside the network; null when it has none.</summary>
     public virtual Standardization? ThetaNorm => null;
 }

@@ -8,6 +8,13 @@ namespace Gatsbi.Nn;
 /// With <paramref name="MapsToSupport"/> the network's output is an unbounded u that a
 /// <see cref="SupportTransform"/> maps into the prior's support.
 /// </summary>
+/// <param name="HiddenUnits">Widths of the hidden layers, input side first; at least one, all positive.</param>
+/// <param name="NoiseAfterLayer">The linear layer (1-based, a hidden one) whose output receives the noise.</param>
+/// <param name="LatentDimension">Width of the latent z; null for the parameter dimension.</param>
+/// <param name="LeakyOutput">Apply LeakyReLU to the output layer too, as the published networks do.</param>
+/// <param name="LeakySlope">Negative slope of every LeakyReLU; 0.1 as published.</param>
+/// <param name="Heteroscedastic">Multiplicative noise h ⊙ (1 + W z) (published) rather than additive h + W z.</param>
+/// <param name="MapsToSupport">Follow the output with a <see cref="SupportTransform"/> into the prior's support.</param>
 public sealed record GeneratorSpec(
     int[] HiddenUnits,
     int NoiseAfterLayer,
@@ -17,6 +24,8 @@ public sealed record GeneratorSpec(
     bool Heteroscedastic = true,
     bool MapsToSupport = false)
 {
+    /// <summary>Checks the shape.</summary>
+    /// <exception cref="ArgumentException">There is no hidden layer, a width is not positive, <see cref="NoiseAfterLayer"/> names no hidden layer, or <see cref="LatentDimension"/> is not positive.</exception>
     public void Validate()
     {
         if (HiddenUnits.Length == 0) throw new ArgumentException("The generator needs at least one hidden layer.");
@@ -35,8 +44,14 @@ public sealed record GeneratorSpec(
 /// inputs it can only tell apart differences of the order of the prior's spread, and a posterior much
 /// narrower than the prior needs a larger gain for the discriminator to resolve its width.
 /// </summary>
+/// <param name="HiddenUnits">Widths of the hidden layers, input side first; at least one, all positive.</param>
+/// <param name="SpectralNorm">Spectrally normalise every linear layer (Miyato et al. 2018), as published.</param>
+/// <param name="LeakySlope">Negative slope of every LeakyReLU; 0.1 as published.</param>
+/// <param name="InputGain">Factor applied to the (standardised) [θ, x] before the first layer; 1 as published, 10 in the Fast preset.</param>
 public sealed record DiscriminatorSpec(int[] HiddenUnits, bool SpectralNorm = true, double LeakySlope = 0.1, double InputGain = 1)
 {
+    /// <summary>Checks the shape.</summary>
+    /// <exception cref="ArgumentException">There is no hidden layer or a width is not positive.</exception>
     public void Validate()
     {
         if (HiddenUnits.Length == 0) throw new ArgumentException("The discriminator needs at least one hidden layer.");

@@ -19,6 +19,13 @@ public sealed class SpectralNormLinear : nn.Module<Tensor, Tensor>
     private readonly Tensor weight_u;
     private readonly Tensor weight_v;
 
+    /// <summary>
+    /// A layer initialised exactly as <c>nn.Linear</c> would be, with random unit start vectors u and v; all
+    /// draws come from libtorch's global generator.
+    /// </summary>
+    /// <param name="inFeatures">Input width.</param>
+    /// <param name="outFeatures">Output width.</param>
+    /// <param name="hasBias">Whether the layer adds a (not normalised) bias.</param>
     public SpectralNormLinear(long inFeatures, long outFeatures, bool hasBias = true) : base(nameof(SpectralNormLinear))
     {
         using (var scope = NewDisposeScope())
@@ -33,7 +40,10 @@ public sealed class SpectralNormLinear : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
+    /// <summary>Input width, the columns of the weight.</summary>
     public long InFeatures => weight_orig.shape[1];
+
+    /// <summary>Output width, the rows of the weight.</summary>
     public long OutFeatures => weight_orig.shape[0];
 
     /// <summary>The current estimate σ = uᵀWv of the largest singular value (no power step).</summary>
@@ -48,6 +58,10 @@ public sealed class SpectralNormLinear : nn.Module<Tensor, Tensor>
     /// <summary>The raw (unnormalised) weight, for inspection and tests.</summary>
     public Tensor RawWeight => weight_orig;
 
+    /// <summary>
+    /// input · (W/σ)ᵀ + b for input of shape (…, <see cref="InFeatures"/>); in training mode one power-iteration
+    /// step updates u and v first.
+    /// </summary>
     public override Tensor forward(Tensor input)
     {
         using var sigma = SpectralNormalization.Sigma(weight_orig, weight_u, weight_v, training);

@@ -27,6 +27,7 @@ public sealed class SupportTransform : nn.Module<Tensor, Tensor>
     /// <summary>Exponents are clamped here: exp(±80) is still finite in float32.</summary>
     private const double ExpLimit = 80;
 
+    /// <summary>A transform on <paramref name="dimension"/> columns, the identity until <see cref="Fit"/> sets the bounds.</summary>
     public SupportTransform(long dimension) : base(nameof(SupportTransform))
     {
         low = zeros(dimension);
@@ -43,6 +44,7 @@ public sealed class SupportTransform : nn.Module<Tensor, Tensor>
         support is not null && Enumerable.Range(0, support.Dimension).Any(j => float.IsFinite(support.Low[j]) || float.IsFinite(support.High[j]));
 
     /// <summary>Sets the bounds from <paramref name="support"/>.</summary>
+    /// <exception cref="ArgumentException">The support's dimension differs from the transform's.</exception>
     public void Fit(Support support)
     {
         if (support.Dimension != low.shape[0])
@@ -61,7 +63,7 @@ public sealed class SupportTransform : nn.Module<Tensor, Tensor>
         high_only.copy_(tensor(hasHigh.Select((h, j) => h && !hasLow[j]).ToArray()));
     }
 
-    /// <summary>θ from u.</summary>
+    /// <summary>θ from u (rows × dimension), column by column; a new tensor, strictly inside the bounds up to float rounding.</summary>
     public override Tensor forward(Tensor u)
     {
         using var scope = NewDisposeScope();

@@ -7,12 +7,14 @@ namespace Gatsbi.Nn;
 /// <summary>
 /// A detached copy of a set of parameters (or of any tensors, such as buffers): the exponential moving
 /// average of a generator's weights, the best checkpoint seen so far, or the committed state of an unrolled
-/// discriminator. Every operation runs without autograd and in place.
+/// discriminator. Every operation runs without autograd and in place. The copy owns its tensors and frees them
+/// on <see cref="Dispose"/>. Every method expects the same tensors, in the same order and shapes, as the constructor got.
 /// </summary>
 public sealed class WeightCopy : IDisposable
 {
     private readonly Tensor[] _values;
 
+    /// <summary>A copy of the current values of <paramref name="parameters"/>, outside any dispose scope.</summary>
     public WeightCopy(IReadOnlyList<Tensor> parameters)
     {
         using var _ = no_grad();
@@ -55,6 +57,7 @@ public sealed class WeightCopy : IDisposable
         }
     }
 
+    /// <summary>Frees the copied tensors.</summary>
     public void Dispose()
     {
         foreach (var v in _values) v.Dispose();

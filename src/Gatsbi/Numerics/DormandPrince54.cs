@@ -45,6 +45,10 @@ public sealed class DormandPrince54
     private readonly double[] _k2, _k3, _k4, _k5, _k6, _stage;
 
     /// <summary>A solver for systems of <paramref name="dimension"/> equations.</summary>
+    /// <param name="dimension">Number of equations; positive.</param>
+    /// <param name="options">Tolerances and step control; <see cref="OdeSolverOptions"/>' defaults when null.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="dimension"/> is not positive.</exception>
+    /// <exception cref="ArgumentException">A setting of <paramref name="options"/> is out of range (see <see cref="OdeSolverOptions.Validate"/>).</exception>
     public DormandPrince54(int dimension, OdeSolverOptions? options = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(dimension);
@@ -63,8 +67,10 @@ public sealed class DormandPrince54
         _stage = new double[dimension];
     }
 
+    /// <summary>Number of equations: the length of y and of each output row.</summary>
     public int Dimension { get; }
 
+    /// <summary>The validated settings, fixed for the solver's lifetime (the defaults when none were given).</summary>
     public OdeSolverOptions Options => _options;
 
     /// <summary>
@@ -74,6 +80,14 @@ public sealed class DormandPrince54
     /// equal to t0 gets y0 exactly.
     /// On failure the rows for times not reached are NaN; on success every output is finite.
     /// </summary>
+    /// <typeparam name="TSystem">The system's type; a struct avoids virtual calls in the inner loop.</typeparam>
+    /// <param name="system">The right-hand side f(t, y).</param>
+    /// <param name="t0">Initial time; finite.</param>
+    /// <param name="y0">Initial state, <see cref="Dimension"/> values.</param>
+    /// <param name="times">Output times: finite, non-decreasing, none before <paramref name="t0"/>.</param>
+    /// <param name="output">Receives times.Length × <see cref="Dimension"/> values, row-major.</param>
+    /// <returns>The status and the step and evaluation counts; failure to integrate is reported here, not thrown.</returns>
+    /// <exception cref="ArgumentException">A length does not match, <paramref name="t0"/> is not finite, or <paramref name="times"/> is not finite and ordered.</exception>
     public OdeSolveResult Solve<TSystem>(TSystem system, double t0, ReadOnlySpan<double> y0, ReadOnlySpan<double> times, Span<double> output)
         where TSystem : IOdeSystem
     {

@@ -23,5 +23,6 @@ public enum OdeStatus
 /// <param name="Evaluations">Calls of the right-hand side.</param>
 public readonly record struct OdeSolveResult(OdeStatus Status, int AcceptedSteps, int RejectedSteps, int Evaluations)
 {
+    /// <summary>True when <see cref="Status"/> is <see cref="OdeStatus.Success"/>: every output is finite.</summary>
     public bool Succeeded => Status == OdeStatus.Success;
 }

@@ -9,17 +9,26 @@ namespace Gatsbi.Posteriors;
 
 /// <summary>
 /// The posterior of a trained GATSBI generator: θ = G(x_o, z) with z ~ N(0, I). Samples outside the prior
-/// support are rejected and redrawn, as the reference implementation does: each pass redraws exactly the
+/// support are rejected and redrawn, as the original GATSBI code does (github.com/mackelab/gatsbi,
+/// gatsbi/task_utils/benchmarks/make_results.py): each pass redraws exactly the
 /// shortfall, and drawing stops once <see cref="MaxDrawFactor"/> × the requested count proposals were made.
 /// An ensemble of generators trained independently is the equal-weight mixture of their posteriors: each
 /// member draws an equal share of the samples (the first members one more when the count does not divide).
 /// </summary>
 public sealed class GatsbiPosterior : INeuralPosterior
 {
+    /// <summary>The posterior of one generator; it takes ownership of <paramref name="generator"/> and disposes it.</summary>
+    /// <param name="generator">The trained generator.</param>
+    /// <param name="support">The prior's support box, outside which samples are rejected; null accepts every sample.</param>
+    /// <exception cref="ArgumentException"><paramref name="support"/> has a dimension other than the generator's output.</exception>
     public GatsbiPosterior(GeneratorNetwork generator, Support? support) : this([generator], support)
     {
     }
 
+    /// <summary>The equal-weight mixture of <paramref name="members"/>; it takes ownership of them and disposes them.</summary>
+    /// <param name="members">Trained generators with the same parameter and data dimensions; at least one.</param>
+    /// <param name="support">The prior's support box, outside which samples are rejected; null accepts every sample.</param>
+    /// <exception cref="ArgumentException"><paramref name="members"/> is empty, the members' dimensions differ, or <paramref name="support"/> has the wrong dimension.</exception>
     public GatsbiPosterior(IReadOnlyList<GeneratorNetwork> members, Support? support)
     {
         if (members.Count == 0) throw new ArgumentException("A GATSBI posterior needs at least one generator.");
@@ -38,13 +47,26 @@ public sealed class GatsbiPosterior : INeuralPosterior
 
     /// <summary>The first (for a single model, the only) generator.</summary>
     public GeneratorNetwork Generator => Members[0];
+
+    /// <summary>The box samples must lie strictly inside, or null when every sample is accepted.</summary>
     public Support? Support { get; }
+
+    /// <inheritdoc/>
     public int ParameterDimension => Generator.ParameterDimension;
+
+    /// <inheritdoc/>
     public int DataDimension => Generator.DataDimension;
 
-    /// <summary>The cap on proposals, as a multiple of the requested count (10 in the reference implementation).</summary>
+    /// <summary>The cap on proposals, as a multiple of the requested count (10 in the original GATSBI code).</summary>
     public int MaxDrawFactor { get; init; } = 10;
 
+    /// <summary>
+    /// Draws up to <paramref name="count"/> samples for <paramref name="observation"/>, rejecting those outside
+    /// <see cref="Support"/>; fewer come back when the proposal cap is reached. The same seed gives the same
+    /// samples; member m of an ensemble draws from its own stream derived from it.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="observation"/> does not have <see cref="DataDimension"/> values, or holds NaN or ±∞.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is negative.</exception>
     public PosteriorSamples Sample(ReadOnlySpan<float> observation, int count, ulong seed)
     {
         TorchRuntime.EnsureLoaded();
@@ -104,6 +126,7 @@ public sealed class GatsbiPosterior : INeuralPosterior
         for (int i = 0; i < rows; i++) yield return flat.AsSpan(i * d, d).ToArray();
     }
 
+    /// <summary>Disposes every member generator.</summary>
     public void Dispose()
     {
         foreach (var m in Members) m.Dispose();

@@ -12,11 +12,15 @@ namespace Gatsbi.Posteriors;
 /// support. Samples are drawn from the flow and those outside the support rejected, as sbi does; the
 /// flow can put some mass outside ("leakage"), which <see cref="PosteriorSamples.AcceptanceRate"/> reports.
 /// </summary>
-public sealed class NpePosterior : INeuralPosterior
+public sealed class NpePosterior : INeuralPosterior, IDensityPosterior
 {
     /// <summary>Rows pushed through the flow at once; bounds memory for large requests.</summary>
     private const int ChunkRows = 16_384;
 
+    /// <summary>The posterior of a trained flow; it takes ownership of <paramref name="flow"/> and disposes it.</summary>
+    /// <param name="flow">The trained conditional density estimator q(θ | x).</param>
+    /// <param name="support">The prior's support box, outside which samples are rejected; null accepts every sample.</param>
+    /// <exception cref="ArgumentException"><paramref name="support"/> has a dimension other than the flow's parameters.</exception>
     public NpePosterior(ConditionalFlow flow, Support? support)
     {
         if (support is not null && support.Dimension != flow.ParameterDimension)
@@ -25,9 +29,16 @@ public sealed class NpePosterior : INeuralPosterior
         Support = support;
     }
 
+    /// <summary>The trained flow q(θ | x).</summary>
     public ConditionalFlow Flow { get; }
+
+    /// <summary>The box samples must lie strictly inside, or null when every sample is accepted.</summary>
     public Support? Support { get; }
+
+    /// <inheritdoc/>
     public int ParameterDimension => Flow.ParameterDimension;
+
+    /// <inheritdoc/>
     public int DataDimension => Flow.DataDimension;
 
     /// <summary>
@@ -36,6 +47,13 @@ public sealed class NpePosterior : INeuralPosterior
     /// </summary>
     public int MaxDrawFactor { get; init; } = 1_000;
 
+    /// <summary>
+    /// Draws up to <paramref name="count"/> samples for <paramref name="observation"/> from the flow, rejecting
+    /// those outside <see cref="Support"/>; fewer come back only when the proposal cap is reached. The same seed
+    /// gives the same samples.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="observation"/> does not have <see cref="DataDimension"/> values, or holds NaN or ±∞.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is negative.</exception>
     public PosteriorSamples Sample(ReadOnlySpan<float> observation, int count, ulong seed)
     {
         TorchRuntime.EnsureLoaded();
@@ -70,7 +88,10 @@ public sealed class NpePosterior : INeuralPosterior
     /// log q(θ | x_o) for each row of <paramref name="theta"/>; −∞ outside the support. Inside, it is the
     /// flow's density, not renormalised for the mass the flow puts outside the support.
     /// </summary>
-    public double[] LogDensity(float[,] theta, ReadOnlySpan<float> observation)
+    /// <param name="theta">Points to evaluate, rows × <see cref="ParameterDimension"/>.</param>
+    /// <param name="observation">x_o, <see cref="DataDimension"/> finite values.</param>
+    /// <exception cref="ArgumentException">The observation has the wrong length or a non-finite value, or <paramref name="theta"/> has the wrong column count.</exception>
+    public double[] LogProb(float[,] theta, ReadOnlySpan<float> observation)
     {
         TorchRuntime.EnsureLoaded();
         ObservationChecks.RequireTrainedOn(observation, DataDimension);
@@ -93,5 +114,6 @@ public sealed class NpePosterior : INeuralPosterior
         return result;
     }
 
+    /// <summary>Disposes the flow.</summary>
     public void Dispose() => Flow.Dispose();
 }

@@ -12,6 +12,10 @@ public sealed class Rng
     private double _spareNormal;
     private bool _hasSpareNormal;
 
+    /// <summary>
+    /// A generator whose whole stream is fixed by <paramref name="seed"/>; any value, 0 included, is a valid
+    /// seed, and nearby seeds give unrelated streams.
+    /// </summary>
     public Rng(ulong seed)
     {
         // SplitMix64 spreads even adjacent seeds over the whole state space.
@@ -22,6 +26,7 @@ public sealed class Rng
         _s3 = Seeds.SplitMix64(ref x);
     }
 
+    /// <summary>The next 64 uniformly random bits: the raw xoshiro256** output that every other draw is built on.</summary>
     public ulong NextUInt64()
     {
         ulong result = ulong.RotateLeft(_s1 * 5, 7) * 9;
@@ -81,6 +86,7 @@ public sealed class Rng
         return u * factor;
     }
 
+    /// <summary>Normal draw with mean <paramref name="mean"/> and standard deviation <paramref name="std"/> (not the variance).</summary>
     public double Normal(double mean, double std) => mean + std * Normal();
 
     /// <summary>Fisher–Yates shuffle in place.</summary>

@@ -10,20 +10,47 @@ public static class Seeds
     /// <summary>Well-known stream names, so that two components never share a stream by accident.</summary>
     public static class Streams
     {
+        /// <summary>Draws of θ from the prior.</summary>
         public const ulong Prior = 1;
+
+        /// <summary>The simulator's random numbers; <see cref="Gatsbi.Simulation.SimulationRunner"/> derives one generator per chunk of rows from it.</summary>
         public const ulong Simulation = 2;
+
+        /// <summary>Initial weights of neural networks.</summary>
         public const ulong Networks = 3;
+
+        /// <summary>Training order: batches, shuffles and the noise fed to networks while they train.</summary>
         public const ulong Training = 4;
+
+        /// <summary>Samples drawn from a trained posterior.</summary>
         public const ulong Sampling = 5;
+
+        /// <summary>Randomness inside a metric, such as the C2ST classifier's folds and initialisation.</summary>
         public const ulong Metric = 6;
+
+        /// <summary>Calibration diagnostics: SBC tie-breaks and rank jitter, ECDF band simulations.</summary>
         public const ulong Diagnostics = 7;
+
+        /// <summary>Scoring a training run on its hold-out set.</summary>
         public const ulong HoldOutScore = 8;
+
+        /// <summary>Seeds of the members of an ensemble of networks.</summary>
         public const ulong Ensemble = 9;
+
+        /// <summary>Approximate Bayesian computation (ABC) populations.</summary>
         public const ulong Abc = 10;
+
+        /// <summary>Drawing the observations x_o of a benchmark or test case.</summary>
         public const ulong Observation = 11;
+
+        /// <summary>Rounds of sequential inference, one item per round.</summary>
         public const ulong Round = 12;
     }
 
+    /// <summary>
+    /// One step of Steele, Lea and Flood's SplitMix64: advances <paramref name="state"/> by the golden-ratio
+    /// increment and returns a well-mixed 64-bit value of it. Used to expand seeds, not as a generator.
+    /// </summary>
     public static ulong SplitMix64(ref ulong state)
     {
         ulong z = state += 0x9E3779B97F4A7C15UL;

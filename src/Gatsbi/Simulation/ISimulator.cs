@@ -11,7 +11,10 @@ namespace Gatsbi.Simulation;
 /// </summary>
 public interface ISimulator
 {
+    /// <summary>Values per parameter vector θ: the columns of the θ matrices it takes.</summary>
     int ParameterDimension { get; }
+
+    /// <summary>Values per simulated x: the columns of the x matrices it fills.</summary>
     int DataDimension { get; }
 
     /// <summary>Fills <paramref name="x"/> (rows × DataDimension) for the parameters <paramref name="theta"/> (rows × ParameterDimension).</summary>

@@ -9,6 +9,11 @@ namespace Gatsbi.Simulation;
 /// </summary>
 public class SimulationFailedException : Exception
 {
+    /// <summary>A failure at <paramref name="row"/>, whose parameters were <paramref name="theta"/>.</summary>
+    /// <param name="row">The failed row, counted from the first row of the batch.</param>
+    /// <param name="theta">The row's parameters (kept, not copied).</param>
+    /// <param name="reason">What went wrong, without the row and parameters.</param>
+    /// <param name="innerException">The simulator's own exception, if any.</param>
     public SimulationFailedException(int row, float[] theta, string reason, Exception? innerException = null)
         : base(reason, innerException)
     {
@@ -17,6 +22,7 @@ public class SimulationFailedException : Exception
         Reason = reason;
     }
 
+    /// <summary>The failed row: from the batch's first row as thrown by a simulator, from the run's first row once <see cref="SimulationRunner"/> rethrows it.</summary>
     public int Row { get; }
 
     /// <summary>The parameters of the failed row.</summary>
@@ -25,6 +31,7 @@ public class SimulationFailedException : Exception
     /// <summary>What went wrong, without the row and parameters.</summary>
     public string Reason { get; }
 
+    /// <summary>The row, its θ and the reason in one sentence.</summary>
     public override string Message => $"Simulation failed at row {Row} (θ = {FormatTheta(Theta)}): {Reason}";
 
     /// <summary>The same failure with <see cref="Row"/> moved by <paramref name="offset"/> rows.</summary>

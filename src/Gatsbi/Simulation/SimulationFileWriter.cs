@@ -25,7 +25,10 @@ public sealed class SimulationFileWriter : IDisposable
         _dataNames = dataNames;
     }
 
+    /// <summary>The parameter file, as given.</summary>
     public string ThetaPath { get; }
+
+    /// <summary>The data file, as given.</summary>
     public string XPath { get; }
 
     /// <summary>Complete simulations (θ and x rows) in the files.</summary>
@@ -111,6 +114,7 @@ public sealed class SimulationFileWriter : IDisposable
         Rows += theta.GetLength(0);
     }
 
+    /// <summary>Closes both files; every appended row is already on disk.</summary>
     public void Dispose()
     {
         _theta?.Dispose();

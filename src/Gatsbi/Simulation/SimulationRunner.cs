@@ -18,20 +18,43 @@ public sealed class SimulationRunner
     /// <summary>Maximum worker threads; null uses all cores.</summary>
     public int? MaxThreads { get; init; }
 
-    public SimulationSet Run(IPrior prior, ISimulator simulator, int count, ulong seed, IProgress<WorkProgress>? progress = null)
+    /// <summary>
+    /// Draws <paramref name="count"/> θ from <paramref name="prior"/> and simulates one x for each. The result
+    /// is fixed by <paramref name="seed"/> and <see cref="ChunkSize"/>, whatever the thread count. Failed
+    /// simulations stay in the set as non-finite rows (see <see cref="SimulationSet.DropNonFinite"/>).
+    /// </summary>
+    /// <param name="prior">Draws θ, all at once from one stream derived from <paramref name="seed"/>.</param>
+    /// <param name="simulator">The model; it must take the prior's parameter dimension.</param>
+    /// <param name="count">Pairs to simulate; zero or more.</param>
+    /// <param name="seed">Root seed of the prior draw and of every chunk's simulator generator.</param>
+    /// <param name="progress">Reports rows simulated out of <paramref name="count"/>, from the worker threads.</param>
+    /// <param name="cancellation">Stops starting new chunks; the running ones finish, and the run then throws
+    /// <see cref="OperationCanceledException"/> (to keep what was simulated, use
+    /// <see cref="RunToFiles"/>, which writes every finished chunk).</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is negative.</exception>
+    /// <exception cref="ArgumentException">The prior's and the simulator's parameter dimensions differ, or <see cref="ChunkSize"/> is not positive.</exception>
+    /// <exception cref="SimulationFailedException">The simulator threw on a row; the row counts from the run's first row.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellation"/> was cancelled.</exception>
+    public SimulationSet Run(IPrior prior, ISimulator simulator, int count, ulong seed, IProgress<WorkProgress>? progress = null,
+        CancellationToken cancellation = default)
     {
         var theta = DrawTheta(prior, simulator, count, seed);
-        return new SimulationSet(theta, Simulate(simulator, theta, seed, progress));
+        return new SimulationSet(theta, Simulate(simulator, theta, seed, progress, cancellation));
     }
 
-    /// <summary>Simulates one x for every row of <paramref name="theta"/>.</summary>
-    public float[,] Simulate(ISimulator simulator, float[,] theta, ulong seed, IProgress<WorkProgress>? progress = null)
+    /// <summary>
+    /// Simulates one x for every row of <paramref name="theta"/>; the same seed gives the same rows whatever the
+    /// thread count. Cancelling stops starting new chunks and then throws <see cref="OperationCanceledException"/>.
+    /// </summary>
+    public float[,] Simulate(ISimulator simulator, float[,] theta, ulong seed, IProgress<WorkProgress>? progress = null,
+        CancellationToken cancellation = default)
     {
         var x = new float[theta.GetLength(0), simulator.DataDimension];
         SimulateChunks(simulator, theta, seed, chunk =>
         {
             for (int i = 0; i < chunk.Rows; i++) chunk.X.Row(i).CopyTo(x.Row(chunk.Start + i));
-        }, progress: progress);
+        }, progress: progress, cancellation: cancellation);
+        cancellation.ThrowIfCancellationRequested();
         return x;
     }
 
@@ -113,7 +136,7 @@ public sealed class SimulationRunner
         SimulateToFiles(simulator, DrawTheta(prior, simulator, count, seed), seed, files, progress, cancellation);
 
     /// <summary>
-    /// Like <see cref="Simulate(ISimulator, float[,], ulong, IProgress{WorkProgress}?)"/>, but writes each
+    /// Like <see cref="Simulate(ISimulator, float[,], ulong, IProgress{WorkProgress}?, CancellationToken)"/>, but writes each
     /// finished chunk of θ and x to <paramref name="files"/> in order as the run goes. If the files already
     /// hold rows (a resumed run), they must be the first rows of <paramref name="theta"/>; the run
     /// continues at the chunk they end in, so the finished files are the same as those of a run that

@@ -6,6 +6,13 @@ namespace Gatsbi.Storage;
 /// </summary>
 public static class AtomicFile
 {
+    /// <summary>
+    /// Creates <paramref name="path"/>'s folder if needed, lets <paramref name="write"/> fill a temporary file
+    /// beside it, flushes that to disk and renames it over <paramref name="path"/>. If <paramref name="write"/>
+    /// throws, the temporary file is deleted, the exception propagates and any existing file is untouched.
+    /// </summary>
+    /// <param name="path">The file to write or replace.</param>
+    /// <param name="write">Writes the whole content to the stream it is given; it must not dispose the stream.</param>
     public static void Write(string path, Action<Stream> write)
     {
         var full = Path.GetFullPath(path);

@@ -5,9 +5,14 @@ using System.Text;
 namespace Gatsbi.Storage;
 
 /// <summary>A numeric table with column names, as read from or written to CSV.</summary>
+/// <param name="ColumnNames">One name per column, in column order.</param>
+/// <param name="Values">The table, rows × columns.</param>
 public sealed record NamedMatrix(string[] ColumnNames, float[,] Values)
 {
+    /// <summary>Rows of <see cref="Values"/>.</summary>
     public int Rows => Values.GetLength(0);
+
+    /// <summary>Columns of <see cref="Values"/>.</summary>
     public int Columns => Values.GetLength(1);
 }
 
@@ -18,6 +23,13 @@ public sealed record NamedMatrix(string[] ColumnNames, float[,] Values)
 /// </summary>
 public static class CsvMatrix
 {
+    /// <summary>
+    /// Reads <paramref name="path"/>, decompressing it when its name ends in .gz. Cells are split at every comma
+    /// (quoted cells are not supported), header names are trimmed of spaces and quotes, blank lines are skipped
+    /// and numbers are parsed in the invariant culture.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">There is no file at <paramref name="path"/>.</exception>
+    /// <exception cref="InvalidDataException">The file is bzip2-compressed, has no header, a row with the wrong number of cells, or a cell that is not a number.</exception>
     public static NamedMatrix Read(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"CSV file not found: {path}", path);
@@ -27,6 +39,8 @@ public static class CsvMatrix
         return Read(stream, path);
     }
 
+    /// <summary>As <see cref="Read(string)"/> from an already decompressed UTF-8 stream, which is read to its end and disposed; <paramref name="sourceName"/> names it in errors.</summary>
+    /// <exception cref="InvalidDataException">The text has no header, a row with the wrong number of cells, or a cell that is not a number.</exception>
     public static NamedMatrix Read(Stream stream, string sourceName)
     {
         using var reader = new StreamReader(stream, Encoding.UTF8);
@@ -55,6 +69,11 @@ public static class CsvMatrix
         return new NamedMatrix(names, Matrices.FromRows(rows, names.Length));
     }
 
+    /// <summary>
+    /// Writes <paramref name="table"/> atomically (see <see cref="AtomicFile"/>), gzip-compressed when the name
+    /// ends in .gz: a header row, then one line per row with round-trip ("R") numbers and \n line ends.
+    /// </summary>
+    /// <exception cref="ArgumentException">The number of column names differs from the number of columns.</exception>
     public static void Write(string path, NamedMatrix table)
     {
         if (table.ColumnNames.Length != table.Columns)
@@ -90,6 +109,7 @@ public static class CsvMatrix
         line.Append('\n');
     }
 
+    /// <summary>Writes <paramref name="values"/> as <see cref="Write(string, NamedMatrix)"/> does, with the columns named <c>prefix_1, prefix_2, …</c>.</summary>
     public static void Write(string path, float[,] values, string prefix) =>
         Write(path, new NamedMatrix(DefaultNames(prefix, values.GetLength(1)), values));
 

@@ -7,7 +7,10 @@ namespace Gatsbi.Storage;
 /// </summary>
 public interface IMatrixAppender : IDisposable
 {
+    /// <summary>The file appended to.</summary>
     string Path { get; }
+
+    /// <summary>Values per row; fixed when the file is created or resumed.</summary>
     int Columns { get; }
 
     /// <summary>Rows in the file, those it was opened with included.</summary>

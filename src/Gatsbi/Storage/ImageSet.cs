@@ -9,6 +9,13 @@ namespace Gatsbi.Storage;
 /// </summary>
 public sealed record ImageSet
 {
+    /// <summary>A set of <paramref name="height"/> × <paramref name="width"/> images, one per row of <paramref name="pixels"/> (kept, not copied).</summary>
+    /// <param name="pixels">count × (height·width) values, expected in [0, 1] (not checked).</param>
+    /// <param name="height">Image height in pixels; positive.</param>
+    /// <param name="width">Image width in pixels; positive.</param>
+    /// <param name="source">The file or folder the images came from, for messages.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="height"/> or <paramref name="width"/> is not positive.</exception>
+    /// <exception cref="ArgumentException"><paramref name="pixels"/> does not have height·width columns.</exception>
     public ImageSet(float[,] pixels, int height, int width, string source)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
@@ -24,12 +31,18 @@ public sealed record ImageSet
     /// <summary>count × (Height·Width), values in [0, 1].</summary>
     public float[,] Pixels { get; }
 
+    /// <summary>Image height in pixels (rows of a picture).</summary>
     public int Height { get; }
+
+    /// <summary>Image width in pixels (columns of a picture).</summary>
     public int Width { get; }
 
     /// <summary>The file or folder the images were read from.</summary>
     public string Source { get; }
 
+    /// <summary>Number of images: the rows of <see cref="Pixels"/>.</summary>
     public int Count => Pixels.GetLength(0);
+
+    /// <summary>Pixels per image, <see cref="Height"/> × <see cref="Width"/>: the columns of <see cref="Pixels"/>.</summary>
     public int PixelCount => Height * Width;
 }

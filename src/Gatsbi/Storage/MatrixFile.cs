@@ -18,11 +18,17 @@ public enum MatrixFormat
 /// </summary>
 public static class MatrixFile
 {
+    /// <summary>The format <paramref name="path"/>'s extension selects (case-insensitive): .npy, then .gz, else CSV.</summary>
     public static MatrixFormat FormatOf(string path) =>
         path.EndsWith(".npy", StringComparison.OrdinalIgnoreCase) ? MatrixFormat.Npy
         : path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? MatrixFormat.CsvGzip
         : MatrixFormat.Csv;
 
+    /// <summary>Reads a matrix in the format its name selects.</summary>
+    /// <param name="path">The file.</param>
+    /// <param name="defaultColumnPrefix">Prefix of the column names given to a .npy file, which stores none.</param>
+    /// <exception cref="FileNotFoundException">There is no file at <paramref name="path"/>.</exception>
+    /// <exception cref="InvalidDataException">The file is not a valid matrix of its format.</exception>
     public static NamedMatrix Read(string path, string defaultColumnPrefix = "column")
     {
         if (FormatOf(path) != MatrixFormat.Npy) return CsvMatrix.Read(path);

@@ -11,6 +11,9 @@ namespace Gatsbi.Storage;
 /// </summary>
 public static class NpyFile
 {
+    /// <summary>Reads the matrix in <paramref name="path"/>, converting its values to float32.</summary>
+    /// <exception cref="FileNotFoundException">There is no file at <paramref name="path"/>.</exception>
+    /// <exception cref="InvalidDataException">The file is not a .npy file, has an unsupported version, dtype, order or shape, or is truncated.</exception>
     public static float[,] Read(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"NumPy file not found: {path}", path);
@@ -18,6 +21,8 @@ public static class NpyFile
         return Read(stream, path);
     }
 
+    /// <summary>As <see cref="Read(string)"/> from a stream positioned at the file's start; <paramref name="sourceName"/> names it in errors.</summary>
+    /// <exception cref="InvalidDataException">The data is not a .npy file, has an unsupported version, dtype, order or shape, or is truncated.</exception>
     public static float[,] Read(Stream stream, string sourceName)
     {
         var header = NpyHeader.Read(stream, sourceName);

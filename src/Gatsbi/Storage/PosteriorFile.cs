@@ -14,11 +14,20 @@ using TorchSharp;
 namespace Gatsbi.Storage;
 
 /// <summary>Descriptive data stored with a model: column names and free-form facts about its training.</summary>
+/// <param name="ParameterNames">One name per parameter, in column order.</param>
+/// <param name="DataNames">One name per data value, in column order.</param>
+/// <param name="Training">Free-form key–value facts about the training run (method, budget, seed, …), stored as given.</param>
 public sealed record ModelInfo(string[] ParameterNames, string[] DataNames, IReadOnlyDictionary<string, string> Training);
 
 /// <summary>A posterior read back from a model file (a <see cref="GatsbiPosterior"/> or an <see cref="NpePosterior"/>), with what was stored beside it.</summary>
-public sealed record LoadedPosterior(INeuralPosterior Posterior, ModelInfo Info, int FormatVersion)
+/// <param name="Posterior">The posterior, ready to sample; the caller owns it and disposes it.</param>
+/// <param name="Info">The names and training facts stored with it.</param>
+/// <param name="FormatVersion">The format version the file was written in (1 or 2).</param>
+public sealed record LoadedPosterior(INeuralPosterior Posterior, ModelInfo Info, int FormatVersion) : IDisposable
 {
+    /// <summary>Disposes <see cref="Posterior"/> (its networks).</summary>
+    public void Dispose() => Posterior.Dispose();
+
     /// <summary>The kind stored in the header: "gatsbi-posterior" or "npe-posterior".</summary>
     public string Kind => Posterior is NpePosterior ? PosteriorFile.NpeKind : PosteriorFile.GatsbiKind;
 }
@@ -34,8 +43,13 @@ public sealed record LoadedPosterior(INeuralPosterior Posterior, ModelInfo Info,
 /// </summary>
 public static class PosteriorFile
 {
+    /// <summary>The format version <see cref="Save"/> writes; <see cref="Load"/> reads this and every earlier version.</summary>
     public const int FormatVersion = 2;
+
+    /// <summary>The header's <c>Kind</c> for a <see cref="GatsbiPosterior"/>.</summary>
     public const string GatsbiKind = "gatsbi-posterior";
+
+    /// <summary>The header's <c>Kind</c> for an <see cref="NpePosterior"/>.</summary>
     public const string NpeKind = "npe-posterior";
     private const int FirstReadableVersion = 1;
     private static readonly byte[] Magic = "GATSBI.M"u8.ToArray();
@@ -56,6 +70,11 @@ public static class PosteriorFile
         FlowSpec? Flow = null,
         ConvolutionalNetworks? Convolutional = null);
 
+    /// <summary>Writes <paramref name="posterior"/> and <paramref name="info"/> to <paramref name="path"/> in the current format, atomically.</summary>
+    /// <param name="path">The model file; replaced if it exists.</param>
+    /// <param name="posterior">A <see cref="GatsbiPosterior"/> (MLP or convolutional generators) or an <see cref="NpePosterior"/>.</param>
+    /// <param name="info">Names and training facts; the name counts must match the posterior's dimensions.</param>
+    /// <exception cref="ArgumentException">The names do not match the dimensions, or the posterior or its generator is of a kind model files do not store.</exception>
     public static void Save(string path, INeuralPosterior posterior, ModelInfo info)
     {
         if (info.ParameterNames.Length != posterior.ParameterDimension || info.DataNames.Length != posterior.DataDimension)
@@ -99,6 +118,9 @@ public static class PosteriorFile
         });
     }
 
+    /// <summary>Reads a model file written by <see cref="Save"/> (format version 1 or 2) and rebuilds its networks.</summary>
+    /// <exception cref="FileNotFoundException">There is no file at <paramref name="path"/>.</exception>
+    /// <exception cref="InvalidDataException">The file is not a model file, is truncated or corrupt (checksum), has an unreadable version or header, or its weights do not fit the networks its header describes.</exception>
     public static LoadedPosterior Load(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"Model file not found: {path}", path);

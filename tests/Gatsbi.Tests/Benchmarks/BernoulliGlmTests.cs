@@ -21,11 +21,15 @@ public sealed class BernoulliGlmTests
             var cells = lines[t].Split(',').Select(c => float.Parse(c, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
             for (int j = 0; j < 10; j++) Assert.Equal(cells[j], (float)design[t, j]);
         }
-        // §1.7: the first stimulus values.
+        // The first values of sbibm's stored stimulus (sbibm/tasks/bernoulli_glm/files/stimulus_I.pt: NumPy's
+        // RandomState(42).randn(100) as float32).
         Assert.Equal(new[] { 0.49671414f, -0.1382643f, 0.64768857f, 1.5230298f }, Enumerable.Range(0, 4).Select(t => (float)design[t, 1]).ToArray());
     }
 
-    /// <summary>§4.1: Xᵀ·(raw observation) equals the summary observation exactly; spike counts are as listed.</summary>
+    /// <summary>
+    /// sbibm's summary observation is Xᵀ·(raw observation) (sbibm/tasks/bernoulli_glm/task.py); the spike counts are those
+    /// of the stored raw observations, counted independently of this code.
+    /// </summary>
     [Fact]
     public void Summary_observations_are_the_design_transpose_times_the_raw_spikes()
     {
@@ -48,7 +52,10 @@ public sealed class BernoulliGlmTests
         }
     }
 
-    /// <summary>§1.7: the bands of FᵀF and the prior marginal standard deviations (5 decimals).</summary>
+    /// <summary>
+    /// The bands of FᵀF and the prior marginal standard deviations (5 decimals) of sbibm's prior precision
+    /// (sbibm/tasks/bernoulli_glm/task.py), computed independently of this code.
+    /// </summary>
     [Fact]
     public void Prior_precision_and_marginal_stds_match_the_specification()
     {

@@ -9,7 +9,7 @@ namespace Gatsbi.Tests.Benchmarks;
 public sealed class ClosedFormPosteriorTests : TorchTest
 {
     /// <summary>
-    /// sbibm_tasks.md §4.3: closed-form samples against the stored references give C2ST about 0.50. With
+    /// Closed-form samples against sbibm's stored references give C2ST about 0.50 (docs/tasks.md). With
     /// 3,000 + 3,000 samples the fold accuracy has SE ≈ √(0.25/1,200) ≈ 0.014 per fold and ≈ 0.007 for the
     /// mean; a classifier fit on finite data only adds noise around 0.5, so 0.54 is a 5-SE bound, while a
     /// posterior with a wrong mean or scale scores well above it.

@@ -6,7 +6,7 @@ using Gatsbi.Simulation;
 
 namespace Gatsbi.Tests.Benchmarks;
 
-/// <summary>sbibm_tasks.md §4.2: every stored observation is plausible under our simulator at its true parameters.</summary>
+/// <summary>Every stored observation is plausible under our simulator at its true parameters (docs/tasks.md, "How the tasks are checked").</summary>
 public sealed class PlausibilityCheckTests
 {
     public static TheoryData<string> Tasks => new(TaskRegistry.Names);

@@ -2,7 +2,10 @@ using System.Globalization;
 
 namespace Gatsbi.Tests.Benchmarks;
 
-/// <summary>Comparisons with numbers quoted in the sbibm task specification, which gives each to a certain number of decimals.</summary>
+/// <summary>
+/// Comparisons with reference numbers computed independently of this code from sbibm's stored files, each quoted to a
+/// certain number of decimals.
+/// </summary>
 public static class SpecNumbers
 {
     /// <summary>Half a unit in the last decimal of <paramref name="shown"/>: the rounding of the quoted value.</summary>

@@ -5,7 +5,7 @@ namespace Gatsbi.Tests.Benchmarks;
 
 public sealed class TaskRegistryTests
 {
-    /// <summary>sbibm_tasks.md, overview table: dimensions of θ and x per task.</summary>
+    /// <summary>Dimensions of θ and x per task, as sbibm defines them (sbibm/tasks/&lt;task&gt;/task.py; the table in docs/tasks.md).</summary>
     public static TheoryData<string, int, int> Shapes => new()
     {
         { "two_moons", 2, 2 }, { "slcp", 5, 8 }, { "slcp_distractors", 5, 100 }, { "gaussian_linear", 10, 10 },

@@ -9,7 +9,10 @@ public sealed class TwoMoonsTests
 {
     private static readonly TwoMoons Task = new();
 
-    /// <summary>sbibm_tasks.md §1.1: u = x₁ + |θ₁+θ₂|/√2 − 0.25, v = x₂ − (θ₂−θ₁)/√2, ρ = √(u² + v²).</summary>
+    /// <summary>
+    /// Inverts sbibm's two-moons simulator (sbibm/tasks/two_moons/task.py): u = x₁ + |θ₁+θ₂|/√2 − 0.25,
+    /// v = x₂ − (θ₂−θ₁)/√2, ρ = √(u² + v²), so that (u, v) = (r cos a, r sin a).
+    /// </summary>
     private static (double U, double Rho) Invert(ReadOnlySpan<float> x, ReadOnlySpan<float> theta)
     {
         double u = x[0] + Math.Abs((double)theta[0] + theta[1]) / Math.Sqrt(2) - 0.25;
@@ -17,7 +20,7 @@ public sealed class TwoMoonsTests
         return (u, Math.Sqrt(u * u + v * v));
     }
 
-    /// <summary>The stored (u, ρ) of observations 1..10, from sbibm_tasks.md §4.2 (not from this code).</summary>
+    /// <summary>The stored (u, ρ) of observations 1..10, computed independently of this code from sbibm's stored files (four decimals).</summary>
     public static TheoryData<int, double, double> StoredValues => new()
     {
         { 1, 0.0956, 0.0960 }, { 2, 0.0061, 0.0833 }, { 3, 0.0418, 0.1066 }, { 4, 0.0586, 0.0821 },
@@ -30,7 +33,7 @@ public sealed class TwoMoonsTests
     public void Observation_and_true_parameters_give_the_specified_u_and_rho(int number, double u, double rho)
     {
         var (computedU, computedRho) = Invert(Task.Observation(number), Task.TrueParameters(number));
-        // The spec lists 4 decimals; agreement to 3 decimals means |Δ| ≤ 5e-4.
+        // The values are given to 4 decimals; agreement to 3 decimals means |Δ| ≤ 5e-4.
         Assert.InRange(computedU, u - 5e-4, u + 5e-4);
         Assert.InRange(computedRho, rho - 5e-4, rho + 5e-4);
     }
@@ -116,11 +119,12 @@ public sealed class TwoMoonsTests
         for (int i = 0; i < rho.Length; i++)
         {
             var (u, r) = Invert(x, samples.Row(i));
-            // sbibm_tasks.md §4.3: u ≥ 0 (allowing float32 rounding of the stored samples, < 1e-6).
+            // u = r cos a ≥ 0, since a ∈ (−π/2, π/2) in sbibm's simulator (allowing float32 rounding of the stored samples, < 1e-6).
             Assert.True(u >= -1e-6, $"sample {i}: u = {u}");
             rho[i] = r;
         }
-        // §4.3: mean 0.100 and std 0.010, compared to 3 decimals (|Δ| ≤ 5e-4).
+        // ρ is the radius r ~ N(0.1, 0.01²) the references were drawn with (sbibm inverts its simulator): mean 0.100
+        // and std 0.010, compared to 3 decimals (|Δ| ≤ 5e-4).
         Assert.InRange(Stats.Mean(rho), 0.0995, 0.1005);
         Assert.InRange(Stats.Std(rho), 0.0095, 0.0105);
     }

@@ -17,7 +17,8 @@ public sealed class GatsbiLossTests : TorchTest
     public void At_D_equal_one_half_the_losses_take_their_textbook_values()
     {
         using var zeros4 = zeros(4, 1);
-        // gatsbi_method.md §8.1: L_D = 2 ln 2, L_G = ln 0.5 for the saturating cross-entropy.
+        // With D ≡ 0.5 the original's cross-entropy (gatsbi/utils/loss_funcns.py in github.com/mackelab/gatsbi) gives
+        // L_D = 2 ln 2 and the saturating L_G = ln 0.5.
         using (var d = GatsbiLoss.Discriminator(GatsbiLossKind.CrossEntropy, zeros4, zeros4)) Assert.Equal(2 * Math.Log(2), Value(d), 5);
         using (var g = GatsbiLoss.Generator(GatsbiLossKind.CrossEntropy, zeros4)) Assert.Equal(Math.Log(0.5), Value(g), 5);
         using (var g = GatsbiLoss.Generator(GatsbiLossKind.NonSaturating, zeros4)) Assert.Equal(-Math.Log(0.5), Value(g), 5);
@@ -38,7 +39,8 @@ public sealed class GatsbiLossTests : TorchTest
         var dr = real.Select(Sigmoid).ToArray();
         var df = fake.Select(Sigmoid).ToArray();
 
-        // §1.5, with ε = 1e-8 inside every log and means over all elements.
+        // The original's definitions (gatsbi/utils/loss_funcns.py; the non-saturating −log D is ours), with ε = 1e-8
+        // inside every log and means over all elements.
         double crossEntropyD = -dr.Average(d => Math.Log(d + Eps)) - df.Average(d => Math.Log(1 - d + Eps));
         double crossEntropyG = df.Average(d => Math.Log(1 - d + Eps));
         double nonSaturatingG = -df.Average(d => Math.Log(d + Eps));

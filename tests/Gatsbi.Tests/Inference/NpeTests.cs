@@ -71,7 +71,7 @@ public sealed class NpeTests(ITestOutputHelper output) : TorchTest
     public void Stops_after_the_patience_and_restores_the_best_epoch()
     {
         var (train, _) = Banana(600, 4);
-        var result = new NpeTrainer(Small(FlowKind.Nsf) with { Patience = 3, MaxEpochs = 400 }).Train(train, null, seed: 5);
+        var result = new NpeTrainer(Small(FlowKind.Nsf) with { Patience = 3, MaxEpochs = 400 }).Train(train, support: null, seed: 5);
         using var posterior = result.Posterior;
         Assert.Equal(NpeStopReason.Converged, result.StopReason);
         Assert.Equal(result.BestEpoch + 3, result.Epochs);
@@ -99,7 +99,7 @@ public sealed class NpeTests(ITestOutputHelper output) : TorchTest
         Assert.True(a.Rejected > 0, "near the edge at 0.95 some of the flow's mass should fall outside and be rejected");
         for (int i = 0; i < a.Count; i++) Assert.True(prior.Support.Contains(a.Samples.Row(i)));
         Assert.Equal(a.Samples.Cast<float>(), b.Samples.Cast<float>());
-        var density = posterior.LogDensity(new float[,] { { 0.9f, -0.2f }, { 1.5f, 0f } }, observation);
+        var density = posterior.LogProb(new float[,] { { 0.9f, -0.2f }, { 1.5f, 0f } }, observation);
         Assert.True(double.IsFinite(density[0]));
         Assert.Equal(double.NegativeInfinity, density[1]);
         Assert.Throws<ArgumentException>(() => posterior.Sample([1f], 10, 1));
@@ -109,7 +109,7 @@ public sealed class NpeTests(ITestOutputHelper output) : TorchTest
     public void Rejects_too_few_simulations_with_a_clear_message()
     {
         var (train, _) = Banana(2, 1);
-        var e = Assert.Throws<ArgumentException>(() => new NpeTrainer(NpeOptions.Sbibm()).Train(train, null, 1));
+        var e = Assert.Throws<ArgumentException>(() => new NpeTrainer(NpeOptions.Sbibm()).Train(train, support: null, seed: 1));
         Assert.Contains("at least 2 training and 1 validation", e.Message);
     }
 }

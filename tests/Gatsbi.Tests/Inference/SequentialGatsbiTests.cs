@@ -1,5 +1,6 @@
 using Gatsbi.Benchmarks.Tasks;
 using Gatsbi.Distributions;
+using Gatsbi.Inference;
 using Gatsbi.Inference.Gatsbi;
 using Gatsbi.Inference.Gatsbi.Sequential;
 using Gatsbi.Nn;
@@ -139,7 +140,7 @@ public sealed class SequentialGatsbiTests : TorchTest
     [Fact]
     public void Methods_that_differ_after_round_0_share_it()
     {
-        using var shared = new Gatsbi.Benchmarks.Running.SharedFirstRounds();
+        using var shared = new SharedFirstRounds();
         var inverse = new SequentialGatsbi(Tiny(SequentialCorrection.InverseImportanceWeights));
         var energy = new SequentialGatsbi(Tiny(SequentialCorrection.EnergyBased) with { Gatsbi = inverse.Options.Gatsbi });
         var first = shared.GetOrTrain(inverse, Task.Prior, Task.Simulator, 400, seed: 3, null, default);

@@ -94,7 +94,8 @@ public sealed class StoppingRulesTests
     [Fact]
     public void Rules_apply_in_the_documented_order()
     {
-        // Every condition holds at once: §1.8 order is finite G, finite D, overconfident, loss, gradient, separation.
+        // Every condition holds at once. The original's order (_stop_training in gatsbi/optimize/utils.py of
+        // github.com/mackelab/gatsbi) is finite G, finite D, overconfident, loss, gradient, separation.
         var all = Log(20, r => r with
         {
             DFakeStd = 0, DRealStd = 0, GeneratorLoss = 0, GeneratorGradNorm = 0, DRealMean = 0.5, DFakeMean = 0.5,

@@ -146,7 +146,7 @@ public sealed class TrainingMemoryTests(ITestOutputHelper output) : TorchTest
         {
             long before = Live;
             var options = Small(epochs, stoppingRules: false) with { Convolutional = spec, EnergyScoreWeight = 0.1, HoldOut = 20, MaxBatchSize = 32 };
-            var result = new GatsbiTrainer(options).Train(data, null, seed: 1);
+            var result = new GatsbiTrainer(options).Train(data, support: null, seed: 1);
             Assert.Equal(epochs, result.Epochs);
             result.Posterior.Dispose();
             return Live - before;

@@ -157,7 +157,7 @@ public sealed class MmdTests(ITestOutputHelper output)
 
     /// <summary>
     /// X ~ N(μ₁, s²I), Y ~ N(μ₂, s²I) with a fixed σ: the estimate is unbiased for
-    /// 2·(σ²/(σ² + 2s²))^{d/2}·[1 − exp(−‖μ₁ − μ₂‖²/(2(σ² + 2s²)))] (sbibm_tasks.md §4.4). Bound: 5 standard
+    /// 2·(σ²/(σ² + 2s²))^{d/2}·[1 − exp(−‖μ₁ − μ₂‖²/(2(σ² + 2s²)))] (the Gaussian kernel's expectations under two Gaussians). Bound: 5 standard
     /// errors estimated from 30 replications (|t₂₉| > 5 has probability ~2e-5); the standard error is also
     /// required to be under a tenth of the value, so the check has power.
     /// </summary>

@@ -27,6 +27,20 @@ public sealed class TorchRuntimeTests : IDisposable
     static string[] FilesUnder(string directory) =>
         Directory.GetFiles(directory, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToArray();
 
+    /// <summary>The switch: on by default, off for the variable's 0/false/off (any case, trimmed) or the AppContext switch.</summary>
+    [Theory]
+    [InlineData(null, false, true)]
+    [InlineData("", false, true)]
+    [InlineData("1", false, true)]
+    [InlineData("on", false, true)]
+    [InlineData("0", false, false)]
+    [InlineData(" OFF ", false, false)]
+    [InlineData("False", false, false)]
+    [InlineData(null, true, false)]
+    [InlineData("1", true, false)]
+    public void Patching_is_on_unless_the_variable_or_the_switch_turns_it_off(string? variable, bool switchedOff, bool expected) =>
+        Assert.Equal(expected, TorchRuntime.IsPatchingEnabled(variable, switchedOff));
+
     [Fact]
     public void Nothing_is_written_when_the_host_libstdcxx_is_new_enough()
     {

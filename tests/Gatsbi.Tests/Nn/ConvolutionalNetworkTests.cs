@@ -19,7 +19,10 @@ public sealed class ConvolutionalNetworkTests : TorchTest
     /// <summary>A small encoder pair for shape and training tests: 2 × 20 × 24 images, θ of 3 values.</summary>
     private static readonly EncoderNetworks Small = new(2, 20, 24, [8, 8, 4], [8, 8, 4], StemStride: 2, LatentDimension: 5, EmbeddingWidth: 6, HeadUnits: [16, 16]);
 
-    /// <summary>gatsbi_method.md §8.1: the shallow water networks on 2 × 100 × 100 spectra and 100 depths.</summary>
+    /// <summary>
+    /// Parameter counts of the original shallow water networks (gatsbi/task_utils/shallow_water_model/networks.py in
+    /// github.com/mackelab/gatsbi) on 2 × 100 × 100 spectra and 100 depths.
+    /// </summary>
     [Fact]
     public void Paper_shallow_water_networks_have_the_published_parameter_counts()
     {
@@ -30,7 +33,7 @@ public sealed class ConvolutionalNetworkTests : TorchTest
         Assert.Equal(918_033L, Trainable(d));
     }
 
-    /// <summary>gatsbi_method.md §8.1: the camera networks.</summary>
+    /// <summary>Parameter counts of the original camera networks (gatsbi/task_utils/camera_model/networks.py in github.com/mackelab/gatsbi).</summary>
     [Fact]
     public void Camera_networks_have_the_published_parameter_counts()
     {
@@ -84,7 +87,10 @@ public sealed class ConvolutionalNetworkTests : TorchTest
         Assert.True(gap.item<float>() > 1e-4, "two latents gave the same image");
     }
 
-    /// <summary>gatsbi_method.md §5.9: for fixed x the encoder generator is affine in z, so q(θ | x) is Gaussian.</summary>
+    /// <summary>
+    /// For fixed x the encoder generator is affine in z (homoscedastic noise h + Wz, then a linear layer, as in
+    /// gatsbi/task_utils/shallow_water_model/networks.py of the original), so q(θ | x) is Gaussian.
+    /// </summary>
     [Fact]
     public void Encoder_generator_is_affine_in_the_latent()
     {
@@ -153,7 +159,7 @@ public sealed class ConvolutionalNetworkTests : TorchTest
             Convolutional = Small, MaxEpochs = 6, LogEvery = 3, HoldOut = 20, DiscriminatorSteps = 1,
             GeneratorMaxGradNorm = 0.01, DiscriminatorMaxGradNorm = 0.01, Threads = 1,
         };
-        var result = new GatsbiTrainer(options).Train(new SimulationSet(theta, x), null, seed: 1);
+        var result = new GatsbiTrainer(options).Train(new SimulationSet(theta, x), support: null, seed: 1);
         using var posterior = result.Posterior;
         Assert.Equal(6, result.Epochs);
         Assert.IsType<EncoderGenerator>(posterior.Generator);

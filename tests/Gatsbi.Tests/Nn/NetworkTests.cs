@@ -14,7 +14,10 @@ public sealed class NetworkTests : TorchTest
     private static readonly GeneratorSpec OptGenerator = new([128], NoiseAfterLayer: 1, LatentDimension: null, LeakyOutput: true);
     private static readonly DiscriminatorSpec OptDiscriminator = new([2048, 2048, 2048]);
 
-    /// <summary>Published parameter counts (gatsbi_method.md §2.2 and §8.1).</summary>
+    /// <summary>
+    /// Parameter counts of the original networks (gatsbi/task_utils/benchmarks/make_networks.py with tasks/two_moons/defaults.yaml
+    /// and tasks/slcp/defaults.yaml in github.com/mackelab/gatsbi).
+    /// </summary>
     [Theory]
     [InlineData("two_moons", 2, 2, 50_434)]
     [InlineData("slcp", 5, 8, 51_973)]

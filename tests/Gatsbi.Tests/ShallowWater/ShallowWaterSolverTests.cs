@@ -40,7 +40,7 @@ public sealed class ShallowWaterSolverTests
 
     /// <summary>
     /// Continuity in flux form conserves Σζ exactly up to float32 round-off, so the unrounded mass stays at the
-    /// bump's 0.1 within the 2e-4 the specification (§5.12) measured. The rounded output adds up to ±5e-5 per
+    /// bump's 0.1 within the 2e-4 an independent double-precision implementation of the scheme measured. The rounded output adds up to ±5e-5 per
     /// cell; its sums are checked against 2e-4 + 5 × the rounding error's std over 100 cells (5 × 2.9e-4).
     /// </summary>
     [Fact]
@@ -89,7 +89,7 @@ public sealed class ShallowWaterSolverTests
 
     /// <summary>
     /// The system is strongly diagonally dominant (off-diagonals ≈ 0.022), and the iterate is warm-started, so
-    /// the specification measured 4–5 sweeps a step. The range 2..10 allows for a different but sane stopping
+    /// an independent implementation of the scheme measured 4–5 sweeps a step. The range 2..10 allows for a different but sane stopping
     /// detail while catching a broken iteration (1 sweep would mean no convergence test; tens mean divergence
     /// or a lost warm start).
     /// </summary>
@@ -108,8 +108,8 @@ public sealed class ShallowWaterSolverTests
     }
 
     /// <summary>
-    /// Jacobi stops at a 1e-6 change, the Thomas solve is exact: the specification (§5.4) says they agree to about
-    /// 1e-6, below the 1e-4 rounding, so rounded outputs may differ only by one rounding step, and rarely.
+    /// Jacobi stops at a 1e-6 change, the Thomas solve is exact: they agree to about 1e-6 (see
+    /// <see cref="ElevationSolve.Thomas"/>), below the 1e-4 rounding, so rounded outputs may differ only by one rounding step, and rarely.
     /// </summary>
     [Fact]
     public void Thomas_option_agrees_with_Jacobi_to_the_output_rounding()
@@ -143,7 +143,8 @@ public sealed class ShallowWaterSolverTests
         const int steps = 300;
         var zeta = new float[(steps + 1) * Cells];
         new ShallowWaterSolver().SolveUnrounded(Flat(10f), 1, steps, zeta);
-        // The specification's g, Δx and Δt (§5.2) as literals, so that a wrong constant in the solver fails here.
+        // The original Fortran's g, Δx and Δt (gatsbi/task_utils/shallow_water_model/shallow_water01_modified.f90 in
+        // github.com/mackelab/gatsbi) as literals, so that a wrong constant in the solver fails here.
         double speed = Math.Sqrt(9.81 * 10.0);
         double distance = 40 * 10_000.0;
         var (peak30, front30) = Arrival(zeta, 30, steps);

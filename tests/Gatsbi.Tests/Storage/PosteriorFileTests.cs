@@ -74,7 +74,7 @@ public sealed class PosteriorFileTests : TorchTest, IDisposable
         var expected = original.Sample(Observation, 300, seed: 3);
         var actual = posterior.Sample(Observation, 300, seed: 3);
         Assert.Equal(expected.Samples.Cast<float>(), actual.Samples.Cast<float>());
-        Assert.Equal(original.LogDensity(expected.Samples, Observation), posterior.LogDensity(expected.Samples, Observation));
+        Assert.Equal(original.LogProb(expected.Samples, Observation), posterior.LogProb(expected.Samples, Observation));
     }
 
     [Fact]

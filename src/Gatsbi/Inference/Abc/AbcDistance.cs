@@ -16,12 +16,15 @@ public enum AbcDistance
     Mse,
 }
 
+/// <summary>Evaluates an <see cref="AbcDistance"/> between simulated data and the observation x_o.</summary>
 public static class AbcDistances
 {
     /// <summary>
     /// The distance between <paramref name="x"/> and <paramref name="observation"/>, in double. A failed
     /// simulation (NaN in x) is infinitely far, so it is never accepted.
     /// </summary>
+    /// <exception cref="ArgumentException">The two spans differ in length.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="distance"/> is not a defined member.</exception>
     public static double Between(this AbcDistance distance, ReadOnlySpan<float> x, ReadOnlySpan<float> observation)
     {
         if (x.Length != observation.Length)
@@ -41,7 +44,10 @@ public static class AbcDistances
         return double.IsNaN(value) ? double.PositiveInfinity : value;
     }
 
-    /// <summary>The distance of every row of <paramref name="x"/> to <paramref name="observation"/>.</summary>
+    /// <summary>
+    /// The distance of every row of <paramref name="x"/> (simulations × data dimension) to
+    /// <paramref name="observation"/>, one value per row; rows containing NaN get +∞.
+    /// </summary>
     public static double[] ToObservation(this AbcDistance distance, float[,] x, ReadOnlySpan<float> observation)
     {
         var distances = new double[x.GetLength(0)];

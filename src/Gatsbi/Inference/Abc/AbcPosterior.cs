@@ -26,7 +26,10 @@ public sealed class AbcPosterior : IPosterior
         Kde = kde;
     }
 
+    /// <summary>The number of parameters, the columns of the particles and of every sample.</summary>
     public int ParameterDimension => _particles.GetLength(1);
+
+    /// <summary>The length of the observation x_o.</summary>
     public int DataDimension => _observation.Length;
 
     /// <summary>The observation x_o this posterior was built for.</summary>
@@ -39,6 +42,9 @@ public sealed class AbcPosterior : IPosterior
     /// Draws <paramref name="count"/> samples; <paramref name="observation"/> must be the one the posterior was
     /// built for. The same seed gives the same samples.
     /// </summary>
+    /// <returns>A <paramref name="count"/> × <see cref="ParameterDimension"/> sample set with nothing rejected.</returns>
+    /// <exception cref="ArgumentException"><paramref name="observation"/> is not the x_o this posterior was built for.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is negative.</exception>
     public PosteriorSamples Sample(ReadOnlySpan<float> observation, int count, ulong seed)
     {
         if (!observation.SequenceEqual(_observation))
@@ -49,7 +55,9 @@ public sealed class AbcPosterior : IPosterior
         return new PosteriorSamples(samples, count, count, 0);
     }
 
-    /// <summary>The KDE's log-density at <paramref name="theta"/>.</summary>
+    /// <summary>The KDE's log-density at <paramref name="theta"/> (natural log, normalised over ℝ^d).</summary>
+    /// <exception cref="InvalidOperationException">The posterior was built without a KDE (<see cref="Kde"/> is null).</exception>
+    /// <exception cref="ArgumentException"><paramref name="theta"/> does not have <see cref="ParameterDimension"/> values.</exception>
     public double LogDensity(ReadOnlySpan<float> theta)
     {
         if (Kde is null)

@@ -16,6 +16,10 @@ public sealed class GaussianKde
     private readonly WeightedPicker _picker;
 
     /// <summary>A KDE with the given <paramref name="bandwidth"/> on <paramref name="points"/> (rows are points).</summary>
+    /// <param name="points">The centres, n × d; copied, so later changes to the array do not reach the KDE.</param>
+    /// <param name="bandwidth">h, the kernel's standard deviation in every dimension, in the units of the points.</param>
+    /// <param name="weights">One finite, non-negative weight per point with a positive sum (need not be normalised); null for equal weights.</param>
+    /// <exception cref="ArgumentException">There are no points or no dimensions, a point is not finite, the bandwidth is not positive and finite, or the weights are invalid.</exception>
     public GaussianKde(double[,] points, double bandwidth, double[]? weights = null) : this(points, bandwidth, weights, null)
     {
     }
@@ -40,20 +44,34 @@ public sealed class GaussianKde
     /// <summary>
     /// A KDE whose bandwidth is chosen by sbibm's cross-validated search (<see cref="KdeBandwidthSearch"/>).
     /// The search ignores <paramref name="weights"/>, as sbibm's does; the fitted KDE then uses them.
+    /// The row order of <paramref name="points"/> fixes the cross-validation folds, so it changes the bandwidth.
     /// </summary>
+    /// <exception cref="ArgumentException">
+    /// There are fewer than <see cref="KdeBandwidthSearch.Folds"/> points, the points have no spread, or a point or weight is invalid.
+    /// </exception>
     public static GaussianKde FitCrossValidated(double[,] points, double[]? weights = null)
     {
         var search = KdeBandwidthSearch.Run(points);
         return new GaussianKde(points, search.Bandwidth, weights, search);
     }
 
+    /// <summary>h, the standard deviation of the isotropic Gaussian kernel, in the units of the points.</summary>
     public double Bandwidth { get; }
+
+    /// <summary>The number of kernel centres (the rows of the points).</summary>
     public int Count => _points.GetLength(0);
+
+    /// <summary>d, the number of coordinates of each point.</summary>
     public int Dimension => _points.GetLength(1);
 
     /// <summary>How the bandwidth was chosen, when it was cross-validated; null for a given bandwidth.</summary>
     public KdeBandwidthSearch? BandwidthSearch { get; }
 
+    /// <summary>
+    /// log p̂(<paramref name="y"/>), the natural log of the normalised weighted mixture density, computed with a
+    /// log-sum-exp so that points far from every centre give a finite (very negative) value rather than −∞.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="y"/> does not have <see cref="Dimension"/> values.</exception>
     public double LogDensity(ReadOnlySpan<double> y)
     {
         if (y.Length != Dimension)

@@ -6,7 +6,10 @@ namespace Gatsbi.Inference.Abc;
 /// <param name="BestIndex">The first candidate with the highest score.</param>
 public sealed record KdeBandwidthGrid(IReadOnlyList<double> Bandwidths, IReadOnlyList<double> Scores, int BestIndex)
 {
+    /// <summary>The winning candidate, <c>Bandwidths[BestIndex]</c>.</summary>
     public double BestBandwidth => Bandwidths[BestIndex];
+
+    /// <summary>The winning candidate's mean held-out log-likelihood per fold.</summary>
     public double BestScore => Scores[BestIndex];
 }
 
@@ -33,15 +36,29 @@ public sealed record KdeBandwidthGrid(IReadOnlyList<double> Bandwidths, IReadOnl
 /// <param name="Converged">True when the search stopped on the 0.001 rule, false when it used all five grids.</param>
 public sealed record KdeBandwidthSearch(double PooledStd, IReadOnlyList<KdeBandwidthGrid> Grids, bool Converged)
 {
+    /// <summary>The number of contiguous cross-validation folds (sbibm's <c>KFold(20)</c>); also the fewest points a search accepts.</summary>
     public const int Folds = 20;
+
+    /// <summary>Candidates per grid.</summary>
     public const int GridSize = 10;
+
+    /// <summary>The most grids evaluated: the initial one and up to four narrowings.</summary>
     public const int MaxGrids = 5;
+
+    /// <summary>
+    /// The search stops once a grid's best score differs from the previous grid's by no more than this (mean
+    /// held-out log-likelihood per fold, in nats).
+    /// </summary>
     public const double MinimumGain = 0.001;
 
     /// <summary>The chosen bandwidth: the best candidate of the last grid.</summary>
     public double Bandwidth => Grids[^1].BestBandwidth;
 
     /// <summary>Runs the search on <paramref name="points"/> (rows are points), whose row order fixes the folds.</summary>
+    /// <remarks>Deterministic: no randomness is involved, so the same points in the same order give the same bandwidth.</remarks>
+    /// <exception cref="ArgumentException">
+    /// There are fewer than <see cref="Folds"/> points, a point is not finite, or all entries are equal (no spread).
+    /// </exception>
     public static KdeBandwidthSearch Run(double[,] points)
     {
         int n = points.GetLength(0);

@@ -18,6 +18,7 @@ public sealed record RejectionAbcOptions
     /// </summary>
     public bool SampleKde { get; init; } = true;
 
+    /// <summary>How x is compared with the observation; L2 (Euclidean, on raw unscaled x) as in sbibm.</summary>
     public AbcDistance Distance { get; init; } = AbcDistance.L2;
 }
 
@@ -33,13 +34,25 @@ public sealed class RejectionAbc(RejectionAbcOptions? options = null, Simulation
 {
     private readonly SimulationRunner _runner = runner ?? new SimulationRunner();
 
+    /// <summary>The settings in use (the defaults when none were given), checked when the instance was created.</summary>
+    /// <exception cref="ArgumentException">
+    /// Thrown on construction when <see cref="RejectionAbcOptions.KeepCount"/> is not positive, or is below
+    /// <see cref="KdeBandwidthSearch.Folds"/> while <see cref="RejectionAbcOptions.SampleKde"/> is on.
+    /// </exception>
     public RejectionAbcOptions Options { get; } = Checked(options ?? new RejectionAbcOptions());
 
     /// <summary>
     /// Runs rejection ABC on <paramref name="budget"/> fresh simulations. θ and x come from the same streams as
     /// <see cref="SimulationRunner.Run"/> with <paramref name="seed"/>, so running on that bank gives the same
-    /// result.
+    /// result. The same seed gives the same result whatever the thread count of the runner.
     /// </summary>
+    /// <exception cref="ArgumentException">
+    /// The prior, simulator and observation disagree on dimensions, the observation is not finite, or
+    /// <paramref name="budget"/> is below
+    /// <see cref="RejectionAbcOptions.KeepCount"/>.
+    /// </exception>
+    /// <exception cref="InvalidOperationException">Fewer than <see cref="RejectionAbcOptions.KeepCount"/> simulations gave finite x.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellation"/> was cancelled during the simulations.</exception>
     public AbcResult Run(IPrior prior, ISimulator simulator, float[] observation, int budget, ulong seed,
         IProgress<WorkProgress>? progress = null, CancellationToken cancellation = default)
     {
@@ -52,6 +65,11 @@ public sealed class RejectionAbc(RejectionAbcOptions? options = null, Simulation
     }
 
     /// <summary>Runs rejection ABC on pairs simulated earlier (for example read from files); all of them count as the budget.</summary>
+    /// <exception cref="ArgumentException">
+    /// The observation's length differs from the bank's data dimension or it is not finite, or the bank holds fewer than
+    /// <see cref="RejectionAbcOptions.KeepCount"/> pairs.
+    /// </exception>
+    /// <exception cref="InvalidOperationException">Fewer than <see cref="RejectionAbcOptions.KeepCount"/> of the bank's x are finite.</exception>
     public AbcResult Run(SimulationSet bank, float[] observation)
     {
         var clock = Stopwatch.StartNew();

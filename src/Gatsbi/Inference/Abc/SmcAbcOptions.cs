@@ -33,5 +33,6 @@ public sealed record SmcAbcOptions
     /// <summary>Fit the final KDE with the particles' importance weights (the paper setting); its bandwidth search is unweighted either way.</summary>
     public bool KdeWeighted { get; init; } = true;
 
+    /// <summary>How x is compared with the observation; L2 (Euclidean, on raw unscaled x) as in sbibm.</summary>
     public AbcDistance Distance { get; init; } = AbcDistance.L2;
 }

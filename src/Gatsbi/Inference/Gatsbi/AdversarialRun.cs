@@ -16,7 +16,9 @@ namespace Gatsbi.Inference.Gatsbi;
 internal sealed record TrainingRound(SimulationSet Data, int BatchSize, RoundCorrection? Correction = null);
 
 /// <summary>
-/// The epoch loop of GATSBI for one generator and discriminator (gatsbi_method.md §1.6, §3.4, §4): networks,
+/// The epoch loop of GATSBI for one generator and discriminator, after the optimisers of the original GATSBI
+/// code (github.com/mackelab/gatsbi: gatsbi/optimize/base.py for the plain loop, gatsbi/optimize/sequential.py
+/// for the weighted losses of proposal rounds, gatsbi/optimize/unrolled.py for unrolling): networks,
 /// optimisers, data tensors and the log. With several rounds, every discriminator or generator step first
 /// picks a round uniformly and takes the next batch of that round's shuffle; a batch of a proposal round is
 /// corrected by that round's own <see cref="RoundCorrection"/>.
@@ -117,7 +119,8 @@ internal sealed class AdversarialRun : IDisposable
                 if (_o.UseStoppingRules)
                     reason = StoppingRules.Check(_log, AllFinite(_gParams), AllFinite(_dParams), _optG.LearningRate, _o.StopThreshold);
             }
-            progress?.Report(new TrainingProgress(epoch, _o.MaxEpochs, _log.Count > 0 ? _log[^1] : null));
+            var latest = _log.Count > 0 ? _log[^1] : null;
+            progress?.Report(new TrainingProgress(epoch, _o.MaxEpochs, latest?.Summary, latest));
             if (reason is not null) break;
             if (last) reason = StopReason.EpochBudget;
             else if (cancellation.IsCancellationRequested) reason = StopReason.Cancelled;
@@ -217,8 +220,8 @@ internal sealed class AdversarialRun : IDisposable
 
     /// <summary>
     /// The batches of one phase. With one round: the first <paramref name="steps"/> batches of a fresh shuffle
-    /// (fewer if the set has fewer batches). With several: each step picks a round uniformly, as the reference
-    /// implementation does regardless of the rounds' sizes, and takes the next batch of that round's shuffle
+    /// (fewer if the set has fewer batches). With several: each step picks a round uniformly, as the original
+    /// (gatsbi/optimize/sequential.py) does regardless of the rounds' sizes, and takes the next batch of that round's shuffle
     /// (reshuffled when used up).
     /// </summary>
     private IEnumerable<(RoundTensors Round, Tensor Index)> Batches(int steps)
@@ -257,13 +260,17 @@ internal sealed class AdversarialRun : IDisposable
 
     private Tensor Latent(long rows) => randn([rows, _g.LatentDimension], generator: _random);
 
-    /// <summary>Plain N(0, I) latents, or for an energy-based round the tilted ones (§3.7).</summary>
+    /// <summary>Plain N(0, I) latents, or for an energy-based round the tilted ones (<see cref="RoundCorrection.TiltedLatent"/>).</summary>
     private Tensor Latent(RoundTensors round, Tensor x) =>
         round.Correction is { Kind: SequentialCorrection.EnergyBased } c
             ? c.TiltedLatent(_g, x, _random)
             : Latent(x.shape[0]);
 
-    /// <summary>Hold-out metrics with both networks in evaluation mode (gatsbi_method.md §1.7, with clean gradients).</summary>
+    /// <summary>
+    /// Hold-out metrics with both networks in evaluation mode, as gatsbi/optimize/base.py of the original GATSBI
+    /// code logs them, except that the gradients are zeroed first so that the logged norms are this
+    /// evaluation's alone (the original added them to the last training step's).
+    /// </summary>
     private TrainingRecord Evaluate(int epoch, TimeSpan elapsed)
     {
         using var scope = NewDisposeScope();

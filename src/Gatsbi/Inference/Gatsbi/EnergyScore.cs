@@ -18,6 +18,8 @@ public static class EnergyScore
     /// Mean over rows of the unbiased estimate from <paramref name="samples"/> (rows × m × d, m ≥ 2 draws
     /// per row) for the true values <paramref name="theta"/> (rows × d).
     /// </summary>
+    /// <returns>A scalar tensor, owned by the caller, that keeps the gradient graph to <paramref name="samples"/>.</returns>
+    /// <exception cref="ArgumentException">The shapes do not match, or there are fewer than 2 draws per row.</exception>
     public static Tensor Estimate(Tensor samples, Tensor theta)
     {
         if (samples.dim() != 3 || theta.dim() != 2 || samples.shape[0] != theta.shape[0] || samples.shape[2] != theta.shape[1])
@@ -33,6 +35,10 @@ public static class EnergyScore
     }
 
     /// <summary>The two-sample estimate for a batch: ½(‖a − θ‖ + ‖b − θ‖) − ½‖a − b‖, averaged over rows.</summary>
+    /// <param name="a">One draw per row, rows × d.</param>
+    /// <param name="b">A second, independent draw per row, rows × d.</param>
+    /// <param name="theta">The true values, rows × d.</param>
+    /// <returns>A scalar tensor, owned by the caller, that keeps the gradient graph to <paramref name="a"/> and <paramref name="b"/>.</returns>
     public static Tensor Estimate(Tensor a, Tensor b, Tensor theta)
     {
         using var scope = NewDisposeScope();

@@ -35,13 +35,20 @@ public enum GatsbiLossKind
 
 /// <summary>
 /// Loss formulas of GATSBI, computed from discriminator logits. The log terms use ε = 1e-8 inside the
-/// logarithm exactly as the reference implementation; every loss is the mean over all elements.
+/// logarithm exactly as the original GATSBI code (github.com/mackelab/gatsbi, gatsbi/utils/loss_funcns.py);
+/// every loss is the mean over all elements. Each method returns a new scalar tensor that the caller owns and
+/// must dispose; the input tensors are not disposed, and the gradient graph to them is kept.
 /// </summary>
 public static class GatsbiLoss
 {
+    /// <summary>ε added inside every logarithm, log(d + ε) and log(1 − d + ε), so that a saturated sigmoid gives a finite loss.</summary>
     public const float LogEpsilon = 1e-8f;
 
     /// <summary>Discriminator loss from logits on real and fake pairs.</summary>
+    /// <param name="kind">The objective; <see cref="GatsbiLossKind.CrossEntropy"/>, <see cref="GatsbiLossKind.NonSaturating"/> and <see cref="GatsbiLossKind.KlDiv"/> share the cross-entropy discriminator loss.</param>
+    /// <param name="realLogits">D's logits on (θ, x) pairs from the simulator, any shape (typically B × 1).</param>
+    /// <param name="fakeLogits">D's logits on (G(x, z), x) pairs, any shape; it may differ in size from <paramref name="realLogits"/>, since each term is averaged separately.</param>
+    /// <returns>The scalar loss to minimise. For <see cref="GatsbiLossKind.WassersteinGp"/> the gradient penalty is not included.</returns>
     public static Tensor Discriminator(GatsbiLossKind kind, Tensor realLogits, Tensor fakeLogits)
     {
         using var scope = NewDisposeScope();
@@ -60,6 +67,10 @@ public static class GatsbiLoss
     }
 
     /// <summary>Generator loss (to be minimised) from discriminator logits on fake pairs.</summary>
+    /// <param name="kind">The objective.</param>
+    /// <param name="fakeLogits">D's logits on (G(x, z), x) pairs, any shape (typically B × 1).</param>
+    /// <returns>The scalar loss to minimise.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="kind"/> is not a defined <see cref="GatsbiLossKind"/>.</exception>
     public static Tensor Generator(GatsbiLossKind kind, Tensor fakeLogits)
     {
         using var scope = NewDisposeScope();
@@ -80,9 +91,15 @@ public static class GatsbiLoss
     /// <summary>
     /// The cross-entropy discriminator loss of sequential GATSBI with per-sample weights:
     /// mean_i [−a_i log(d_real,i + ε) − b_i log(1 − d_fake,i + ε)]. A null weight vector means all ones. Weights
-    /// are matched to the logits row by row (the reference implementation multiplied a (B) vector with (B, 1)
+    /// are matched to the logits row by row (the original's sequential optimiser, gatsbi/optimize/sequential.py, multiplied a (B) vector with (B, 1)
     /// outputs, which broadcast to (B, B) and replaced every weight by the batch mean).
     /// </summary>
+    /// <param name="realLogits">D's logits on real pairs, B_r elements in any shape.</param>
+    /// <param name="fakeLogits">D's logits on fake pairs, B_f elements in any shape.</param>
+    /// <param name="realWeights">a_i, one per real logit (any shape with B_r elements), or null for all ones; treated as constants.</param>
+    /// <param name="fakeWeights">b_i, one per fake logit (any shape with B_f elements), or null for all ones; treated as constants.</param>
+    /// <returns>The scalar loss to minimise.</returns>
+    /// <exception cref="ArgumentException">A weight vector's element count differs from its logits'.</exception>
     public static Tensor WeightedDiscriminator(Tensor realLogits, Tensor fakeLogits, Tensor? realWeights, Tensor? fakeWeights)
     {
         using var scope = NewDisposeScope();
@@ -96,6 +113,11 @@ public static class GatsbiLoss
     /// for <see cref="GatsbiLossKind.CrossEntropy"/>, or the non-saturating mean_i −b_i log(d_fake,i + ε), whose
     /// optimum is the same weighted fake distribution. The other losses have no weighted form.
     /// </summary>
+    /// <param name="kind"><see cref="GatsbiLossKind.CrossEntropy"/> or <see cref="GatsbiLossKind.NonSaturating"/>.</param>
+    /// <param name="fakeLogits">D's logits on fake pairs, B elements in any shape.</param>
+    /// <param name="fakeWeights">b_i, one per logit, or null for all ones.</param>
+    /// <returns>The scalar loss to minimise.</returns>
+    /// <exception cref="ArgumentException"><paramref name="kind"/> has no weighted form, or the weight count differs from the logit count.</exception>
     public static Tensor WeightedGenerator(GatsbiLossKind kind, Tensor fakeLogits, Tensor? fakeWeights)
     {
         using var scope = NewDisposeScope();

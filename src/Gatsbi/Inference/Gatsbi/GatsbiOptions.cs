@@ -34,6 +34,12 @@ public sealed record GatsbiOptions
     /// <see cref="TransformToUnbounded"/> do not apply to them.
     /// </summary>
     public ConvolutionalNetworks? Convolutional { get; init; }
+
+    /// <summary>
+    /// The adversarial objective. <see cref="GatsbiLossKind.CrossEntropy"/> (the published saturating loss) by
+    /// default and in <see cref="Paper"/>; <see cref="Fast"/> uses <see cref="GatsbiLossKind.NonSaturating"/>.
+    /// Sequential proposal rounds need one of these two, the only ones with a weighted form.
+    /// </summary>
     public GatsbiLossKind Loss { get; init; } = GatsbiLossKind.CrossEntropy;
 
     /// <summary>dis_iter: discriminator steps per epoch (fewer if the training set has fewer batches).</summary>
@@ -51,19 +57,53 @@ public sealed record GatsbiOptions
     /// </summary>
     public int UnrolledSteps { get; init; }
 
+    /// <summary>
+    /// Adam learning rate of the generator (the initial rate under a cosine <see cref="Schedule"/>); must be
+    /// positive. 10⁻⁴ by default and in <see cref="Paper"/> (the published value); 10⁻³ in <see cref="Fast"/>.
+    /// </summary>
     public double GeneratorLearningRate { get; init; } = 1e-4;
+
+    /// <summary>
+    /// Adam learning rate of the discriminator (the initial rate under a cosine <see cref="Schedule"/>); must be
+    /// positive. 10⁻⁴ by default and in <see cref="Paper"/>; 10⁻³ in <see cref="Fast"/>.
+    /// </summary>
     public double DiscriminatorLearningRate { get; init; } = 1e-4;
+
+    /// <summary>
+    /// Adam's (β₁, β₂) for the generator. (0.9, 0.99) by default and in <see cref="Paper"/> (the published
+    /// values); <see cref="Fast"/> lowers β₁ to 0.5, the usual choice for GANs.
+    /// </summary>
     public (double Beta1, double Beta2) GeneratorBetas { get; init; } = (0.9, 0.99);
+
+    /// <summary>Adam's (β₁, β₂) for the discriminator; (0.9, 0.99) by default and in <see cref="Paper"/>, (0.5, 0.99) in <see cref="Fast"/>.</summary>
     public (double Beta1, double Beta2) DiscriminatorBetas { get; init; } = (0.9, 0.99);
+
+    /// <summary>
+    /// How both learning rates change over the epochs: <see cref="LearningRateSchedule.Constant"/> by default
+    /// and in <see cref="Paper"/>, <see cref="LearningRateSchedule.Cosine"/> in <see cref="Fast"/>. The
+    /// cosine runs over <see cref="MaxEpochs"/>, so it has not reached its floor when training stops earlier.
+    /// </summary>
     public LearningRateSchedule Schedule { get; init; } = LearningRateSchedule.Constant;
+
+    /// <summary>
+    /// The fraction of the initial learning rates that the cosine schedule reaches at epoch
+    /// <see cref="MaxEpochs"/>; in (0, 1]. 0.1 by default, 0.05 in <see cref="Fast"/>; ignored by the constant schedule.
+    /// </summary>
     public double FinalLearningRateFraction { get; init; } = 0.1;
 
     /// <summary>Global gradient-norm clipping; +∞ disables it (the benchmark setting).</summary>
     public double GeneratorMaxGradNorm { get; init; } = double.PositiveInfinity;
+
+    /// <summary>
+    /// Global L2 gradient-norm clipping of the discriminator's update; +∞ disables it (the benchmark setting).
+    /// The published shallow water and camera model runs clipped both networks at 0.01.
+    /// </summary>
     public double DiscriminatorMaxGradNorm { get; init; } = double.PositiveInfinity;
 
     /// <summary>Batch size = min(<see cref="MaxBatchSize"/>, ⌊fraction · simulations⌋): the published rule.</summary>
     public double BatchSizeFraction { get; init; } = 0.1;
+
+    /// <summary>The upper bound of the batch size (see <see cref="BatchSize"/>): 1 000 by default and in <see cref="Paper"/>, 256 in <see cref="Fast"/>.</summary>
     public int MaxBatchSize { get; init; } = 1000;
 
     /// <summary>The last simulations, in generation order, kept out of training for the logged metrics.</summary>
@@ -72,6 +112,11 @@ public sealed record GatsbiOptions
     /// <summary>Hold-out metrics and stopping rules are evaluated every this many epochs.</summary>
     public int LogEvery { get; init; } = 100;
 
+    /// <summary>
+    /// Epochs to train unless a stopping rule, <see cref="MaxTrainingTime"/> or cancellation ends training
+    /// first. 20 000 by default and in <see cref="Paper"/> (the original run scripts' default); 12 000 in
+    /// <see cref="Fast"/>. Hold-out metrics are always logged at the last epoch.
+    /// </summary>
     public int MaxEpochs { get; init; } = 20_000;
 
     /// <summary>Wall-clock cap; null for none. Using it makes the epoch count, and so the result, depend on machine speed.</summary>
@@ -130,6 +175,10 @@ public sealed record GatsbiOptions
     /// <summary>TorchSharp intra-op threads during training; null picks by network size (see <see cref="ThreadPolicy"/>).</summary>
     public int? Threads { get; init; }
 
+    /// <summary>
+    /// The batch size for a run on <paramref name="simulations"/> simulations (the count before the hold-out
+    /// split): min(<see cref="MaxBatchSize"/>, ⌊<see cref="BatchSizeFraction"/> · simulations⌋), but at least 1.
+    /// </summary>
     public int BatchSize(int simulations) =>
         Math.Max(1, Math.Min(MaxBatchSize, (int)Math.Floor(BatchSizeFraction * simulations)));
 
@@ -182,6 +231,11 @@ public sealed record GatsbiOptions
         StandardizeInputs = true,
     };
 
+    /// <summary>
+    /// Checks every option, the network specifications included; <see cref="GatsbiTrainer.Train(global::Gatsbi.Simulation.SimulationSet, global::Gatsbi.Distributions.IPrior, ulong, IProgress{global::Gatsbi.Inference.TrainingProgress}?, CancellationToken)"/> calls it
+    /// before training.
+    /// </summary>
+    /// <exception cref="ArgumentException">An option is out of range; the message names the first one found and its value.</exception>
     public void Validate()
     {
         Generator.Validate();

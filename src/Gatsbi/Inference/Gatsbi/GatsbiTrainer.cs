@@ -11,14 +11,21 @@ using static TorchSharp.torch;
 
 namespace Gatsbi.Inference.Gatsbi;
 
-/// <summary>Progress of a GATSBI run, reported after every epoch; <see cref="Latest"/> is the newest hold-out log row.</summary>
-public readonly record struct TrainingProgress(int Epoch, int MaxEpochs, TrainingRecord? Latest);
-
 /// <summary>
-/// The outcome of <see cref="GatsbiTrainer.Train"/>. For an ensemble, <see cref="Epochs"/> and
+/// The outcome of <see cref="GatsbiTrainer.Train(global::Gatsbi.Simulation.SimulationSet, global::Gatsbi.Distributions.IPrior, ulong, IProgress{global::Gatsbi.Inference.TrainingProgress}?, CancellationToken)"/>. For an ensemble, <see cref="Epochs"/> and
 /// <see cref="Elapsed"/> add up all members and <see cref="StopReason"/> is the first member's unless a
 /// later one was cancelled or ran out of time.
 /// </summary>
+/// <param name="Posterior">
+/// The trained posterior (the mixture of the members' generators). It holds TorchSharp modules: the caller owns
+/// it and should dispose it.
+/// </param>
+/// <param name="Log">The first member's hold-out log: one row every <see cref="GatsbiOptions.LogEvery"/> epochs and one at the last epoch.</param>
+/// <param name="StopReason">Why training ended.</param>
+/// <param name="Epochs">Epochs trained, summed over the ensemble members.</param>
+/// <param name="DroppedSimulations">Simulations dropped before training because θ or x held NaN or ±∞.</param>
+/// <param name="Threads">TorchSharp intra-op threads each member trained with.</param>
+/// <param name="Elapsed">Wall-clock time of training, from the moment the networks were created.</param>
 public sealed record GatsbiResult(
     GatsbiPosterior Posterior,
     IReadOnlyList<TrainingRecord> Log,
@@ -26,13 +33,16 @@ public sealed record GatsbiResult(
     int Epochs,
     int DroppedSimulations,
     int Threads,
-    TimeSpan Elapsed)
+    TimeSpan Elapsed) : IDisposable
 {
     /// <summary>Epochs per second over all ensemble members.</summary>
     public double EpochsPerSecond => Epochs / Elapsed.TotalSeconds;
 
     /// <summary>The training log of each ensemble member (<see cref="Log"/> is the first one's).</summary>
     public IReadOnlyList<IReadOnlyList<TrainingRecord>> MemberLogs { get; init; } = [Log];
+
+    /// <summary>Disposes <see cref="Posterior"/> (its networks); a result used with <c>using</c> frees them at the end of the scope.</summary>
+    public void Dispose() => Posterior.Dispose();
 }
 
 /// <summary>
@@ -41,14 +51,41 @@ public sealed record GatsbiResult(
 /// </summary>
 public sealed class GatsbiTrainer(GatsbiOptions options)
 {
+    /// <summary>The settings this trainer uses; they are validated at the start of every training run.</summary>
     public GatsbiOptions Options { get; } = options;
 
     /// <summary>
     /// Trains on <paramref name="simulations"/> (rows with NaN or infinite values are dropped first and
-    /// counted). <paramref name="support"/>, usually the prior's, is used by the returned posterior to
-    /// reject impossible samples. Cancelling ends training after the current epoch and still returns the
-    /// generator trained so far.
+    /// counted), drawn from <paramref name="prior"/> and the simulator. The prior's support, if it has one, is
+    /// used by the returned posterior to reject impossible samples. Cancelling ends training after the current epoch and still returns the
+    /// generator trained so far. The last <see cref="GatsbiOptions.HoldOut"/> finite rows are held out for the
+    /// logged metrics. The same seed, data, options and thread count give
+    /// bit-identical networks on one machine, whatever <see cref="GatsbiOptions.ParallelMembers"/> is (unless
+    /// <see cref="GatsbiOptions.MaxTrainingTime"/> cuts training short); another thread count or CPU gives a
+    /// statistically equivalent but not identical posterior (docs/architecture.md).
     /// </summary>
+    /// <param name="simulations">The training pairs (θ, x), one simulation per row.</param>
+    /// <param name="prior">The prior the θ were drawn from.</param>
+    /// <param name="seed">Root seed of network initialisation, batches and noise.</param>
+    /// <param name="progress">Receives a report after every epoch; may be null.</param>
+    /// <param name="cancellation">Ends training after the current epoch; the generator trained so far is returned.</param>
+    /// <returns>The result, which owns the posterior: dispose it (or its <see cref="GatsbiResult.Posterior"/>) when done.</returns>
+    /// <exception cref="ArgumentException">
+    /// An option is invalid, or there are no more than <see cref="GatsbiOptions.HoldOut"/> + 1 finite simulations.
+    /// </exception>
+    public GatsbiResult Train(SimulationSet simulations, IPrior prior, ulong seed, IProgress<TrainingProgress>? progress = null,
+        CancellationToken cancellation = default) =>
+        Train(simulations, prior.Support, seed, progress, cancellation);
+
+    /// <summary>
+    /// Like <see cref="Train(SimulationSet, IPrior, ulong, IProgress{TrainingProgress}?, CancellationToken)"/>
+    /// for a prior known only by its support (or none, <paramref name="support"/> null): the posterior rejects
+    /// samples outside <paramref name="support"/>.
+    /// </summary>
+    /// <returns>The result, which the caller owns and must dispose.</returns>
+    /// <exception cref="ArgumentException">
+    /// An option is invalid, or there are no more than <see cref="GatsbiOptions.HoldOut"/> + 1 finite simulations.
+    /// </exception>
     public GatsbiResult Train(
         SimulationSet simulations,
         Support? support,

@@ -2,7 +2,8 @@ namespace Gatsbi.Inference.Gatsbi;
 
 /// <summary>
 /// The published early-stopping rules, checked after each hold-out log in this order; the first match
-/// ends training (gatsbi_method.md §1.8).
+/// ends training (as in the original GATSBI code, github.com/mackelab/gatsbi, gatsbi/optimize/base.py; its
+/// 72-hour wall-clock rule is left out, see <see cref="GatsbiOptions.MaxTrainingTime"/>).
 /// </summary>
 public static class StoppingRules
 {
@@ -10,6 +11,20 @@ public static class StoppingRules
     private const double GeneratorLossThreshold = 1e-6;
     private const double GradientThresholdPerLearningRate = 1e-4;
 
+    /// <summary>
+    /// Applies the rules to the hold-out log so far: non-finite generator weights, then non-finite
+    /// discriminator weights; then, on the log, a discriminator whose outputs have collapsed (mean of the last
+    /// 10 real and fake standard deviations both below 10⁻⁶, with at least 10 rows), a vanishing generator loss
+    /// (mean |loss| of the last ≤ 10 rows below 10⁻⁶), a vanishing generator gradient (mean norm of the last
+    /// ≤ 20 rows below 10⁻⁴ × the learning rate) and a discriminator that no longer separates real from fake
+    /// (|mean(D(real) − D(fake))| over the last 10 rows below <paramref name="stopThreshold"/>, with at least 10 rows).
+    /// </summary>
+    /// <param name="log">The hold-out log rows so far, oldest first.</param>
+    /// <param name="generatorFinite">Whether every generator weight is finite.</param>
+    /// <param name="discriminatorFinite">Whether every discriminator weight is finite.</param>
+    /// <param name="generatorLearningRate">The generator's current learning rate, which scales the gradient rule.</param>
+    /// <param name="stopThreshold"><see cref="GatsbiOptions.StopThreshold"/>.</param>
+    /// <returns>The first rule that fires, or null to go on training.</returns>
     public static StopReason? Check(
         IReadOnlyList<TrainingRecord> log,
         bool generatorFinite,

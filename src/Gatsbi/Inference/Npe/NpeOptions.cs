@@ -9,7 +9,10 @@ namespace Gatsbi.Inference.Npe;
 /// </summary>
 public sealed record NpeOptions
 {
+    /// <summary>The conditional flow; by default sbi's neural spline flow (5 transforms, 50 hidden units, 10 bins).</summary>
     public FlowSpec Flow { get; init; } = new();
+
+    /// <summary>Adam's learning rate (β = (0.9, 0.999), constant); 5 × 10⁻⁴ as sbi's default.</summary>
     public double LearningRate { get; init; } = 5e-4;
 
     /// <summary>Rows per gradient step, clipped to the training rows; incomplete last batches are dropped, as in sbi.</summary>
@@ -24,13 +27,22 @@ public sealed record NpeOptions
     /// <summary>Total L2 norm the gradient is clipped to.</summary>
     public double MaxGradNorm { get; init; } = 5;
 
+    /// <summary>Epoch cap; unlimited by default, so that training ends on <see cref="Patience"/> as in sbi.</summary>
     public int MaxEpochs { get; init; } = int.MaxValue;
+
+    /// <summary>
+    /// Wall-clock cap, checked after each epoch; unlimited by default. A finite cap makes the epoch count, and
+    /// so the result, depend on machine speed.
+    /// </summary>
     public TimeSpan MaxTrainingTime { get; init; } = TimeSpan.MaxValue;
 
     /// <summary>Per-dimension z-scoring of θ and x from all simulations (sbi's z_score_theta / z_score_x).</summary>
     public bool ZScore { get; init; } = true;
 
-    /// <summary>TorchSharp intra-op threads; one keeps a seed's result the same on every machine.</summary>
+    /// <summary>
+    /// TorchSharp intra-op threads; one (the default) keeps a seed's result the same on a given machine whatever
+    /// its core count (CPUs with other instruction sets may still differ in the last bits).
+    /// </summary>
     public int Threads { get; init; } = 1;
 
     /// <summary>
@@ -42,6 +54,8 @@ public sealed record NpeOptions
     /// <summary>As <see cref="Sbibm"/> with a masked autoregressive flow.</summary>
     public static NpeOptions SbibmMaf() => new() { Flow = new FlowSpec(FlowKind.Maf) };
 
+    /// <summary>Checks every setting, the flow's included; <see cref="NpeTrainer.Train(global::Gatsbi.Simulation.SimulationSet, global::Gatsbi.Distributions.IPrior, ulong, IProgress{global::Gatsbi.Inference.TrainingProgress}?, CancellationToken)"/> calls it.</summary>
+    /// <exception cref="ArgumentException">A setting is out of range; the message names it and its value.</exception>
     public void Validate()
     {
         Flow.Validate();

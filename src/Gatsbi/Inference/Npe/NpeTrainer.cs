@@ -13,6 +13,10 @@ using static TorchSharp.torch;
 namespace Gatsbi.Inference.Npe;
 
 /// <summary>One epoch of NPE training: mean training loss (−log q) and mean validation log q(θ | x).</summary>
+/// <param name="Epoch">The epoch, from 1.</param>
+/// <param name="TrainingLoss">Mean over the epoch's batches of the batch mean −log q(θ | x), in nats and in θ's own units (the z-scoring's Jacobian is included).</param>
+/// <param name="ValidationLogProb">Mean log q(θ | x) over the validation pairs after the epoch; −∞ when it was not finite.</param>
+/// <param name="Elapsed">Wall-clock time since training started.</param>
 public sealed record NpeEpoch(int Epoch, double TrainingLoss, double ValidationLogProb, TimeSpan Elapsed);
 
 /// <summary>Why NPE training ended.</summary>
@@ -20,15 +24,29 @@ public enum NpeStopReason
 {
     /// <summary>The validation log-probability did not improve for <see cref="NpeOptions.Patience"/> epochs.</summary>
     Converged,
+
+    /// <summary><see cref="NpeOptions.MaxEpochs"/> epochs ran.</summary>
     EpochBudget,
+
+    /// <summary><see cref="NpeOptions.MaxTrainingTime"/> ran out; training ended after the current epoch.</summary>
     TimeBudget,
+
+    /// <summary>The cancellation token was signalled; training ended after the current epoch with the best weights so far.</summary>
     Cancelled,
 }
 
 /// <summary>
-/// The outcome of <see cref="NpeTrainer.Train"/>: the posterior with the best validation weights, the
+/// The outcome of <see cref="NpeTrainer.Train(global::Gatsbi.Simulation.SimulationSet, global::Gatsbi.Distributions.IPrior, ulong, IProgress{global::Gatsbi.Inference.TrainingProgress}?, CancellationToken)"/>: the posterior with the best validation weights, the
 /// epoch log, and how training ended.
 /// </summary>
+/// <param name="Posterior">The posterior, holding the flow with the best validation weights; the caller owns and should dispose it.</param>
+/// <param name="Log">One row per epoch trained.</param>
+/// <param name="Epochs">Epochs trained.</param>
+/// <param name="BestEpoch">The epoch whose weights the posterior uses (the best validation log-probability).</param>
+/// <param name="StopReason">Why training ended.</param>
+/// <param name="DroppedSimulations">Simulations dropped before training because θ or x held NaN or ±∞.</param>
+/// <param name="Threads">TorchSharp intra-op threads used for training.</param>
+/// <param name="Elapsed">Wall-clock time of training.</param>
 public sealed record NpeResult(
     NpePosterior Posterior,
     IReadOnlyList<NpeEpoch> Log,
@@ -37,7 +55,11 @@ public sealed record NpeResult(
     NpeStopReason StopReason,
     int DroppedSimulations,
     int Threads,
-    TimeSpan Elapsed);
+    TimeSpan Elapsed) : IDisposable
+{
+    /// <summary>Disposes <see cref="Posterior"/> (its flow); a result used with <c>using</c> frees it at the end of the scope.</summary>
+    public void Dispose() => Posterior.Dispose();
+}
 
 /// <summary>
 /// Trains a conditional flow by maximum likelihood as sbi 0.14.2 does for one-round NPE: z-scoring from all
@@ -50,10 +72,41 @@ public sealed class NpeTrainer(NpeOptions options)
     /// <summary>Validation rows evaluated at once; bounds memory on large validation sets.</summary>
     private const int EvaluationChunk = 16_384;
 
+    /// <summary>The settings this trainer uses; they are validated at the start of every <see cref="NpeTrainer.Train(global::Gatsbi.Simulation.SimulationSet, global::Gatsbi.Distributions.IPrior, ulong, IProgress{global::Gatsbi.Inference.TrainingProgress}?, CancellationToken)"/>.</summary>
     public NpeOptions Options { get; } = options;
 
+    /// <summary>
+    /// Trains on <paramref name="simulations"/> drawn from <paramref name="prior"/> and the simulator; the posterior
+    /// rejects samples outside the prior's support, if it has one. Otherwise as
+    /// <see cref="Train(SimulationSet, Support?, ulong, IProgress{TrainingProgress}?, CancellationToken)"/>.
+    /// </summary>
+    /// <param name="simulations">The (θ, x) pairs, one simulation per row.</param>
+    /// <param name="prior">The prior the θ were drawn from.</param>
+    /// <param name="seed">Decides the initial weights, the validation split and the batch order.</param>
+    /// <param name="progress">Receives a report after every epoch; may be null.</param>
+    /// <param name="cancellation">Ends training after the current epoch.</param>
+    /// <returns>The result, which owns the posterior: dispose it (or its <see cref="NpeResult.Posterior"/>) when done.</returns>
+    public NpeResult Train(SimulationSet simulations, IPrior prior, ulong seed,
+        IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default) =>
+        Train(simulations, prior.Support, seed, progress, cancellation);
+
+    /// <summary>
+    /// Trains a fresh flow on <paramref name="simulations"/>; rows with NaN or ±∞ are dropped first and counted.
+    /// The same seed, data and options give the same flow on the same machine and thread count. Cancelling ends
+    /// training after the current epoch and returns the best weights so far.
+    /// </summary>
+    /// <param name="simulations">The (θ, x) pairs; a random <see cref="NpeOptions.ValidationFraction"/> of them (10 % by default) is held out for early stopping.</param>
+    /// <param name="support">The prior's support, outside which the posterior rejects samples; null accepts every sample.</param>
+    /// <param name="seed">Decides the initial weights, the validation split and the batch order.</param>
+    /// <param name="progress">Receives a report after every epoch; may be null.</param>
+    /// <param name="cancellation">Ends training after the current epoch.</param>
+    /// <returns>The result, whose <see cref="NpeResult.Posterior"/> the caller owns and must dispose.</returns>
+    /// <exception cref="ArgumentException">
+    /// An option is invalid, too few finite simulations remain for 2 training and 1 validation pair, or the
+    /// support's dimension differs from θ's.
+    /// </exception>
     public NpeResult Train(SimulationSet simulations, Support? support, ulong seed,
-        IProgress<WorkProgress>? progress = null, CancellationToken cancellation = default)
+        IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default)
     {
         TorchRuntime.EnsureLoaded();
         Options.Validate();
@@ -93,7 +146,7 @@ public sealed class NpeTrainer(NpeOptions options)
     }
 
     private (List<NpeEpoch>, NpeStopReason, int, TimeSpan) Fit(ConditionalFlow flow, SimulationSet data, int training, ulong seed,
-        IProgress<WorkProgress>? progress, CancellationToken cancellation)
+        IProgress<TrainingProgress>? progress, CancellationToken cancellation)
     {
         var clock = Stopwatch.StartNew();
         using var scope = NewDisposeScope();
@@ -151,8 +204,8 @@ public sealed class NpeTrainer(NpeOptions options)
             }
             else sinceBest++;
             log.Add(new NpeEpoch(epoch, lossSum / batches, score, clock.Elapsed));
-            progress?.Report(new WorkProgress(epoch, epoch + Options.Patience - sinceBest,
-                $"epoch {epoch}, validation log q {score:F3} (best {bestScore:F3} at epoch {bestEpoch})"));
+            progress?.Report(new TrainingProgress(epoch, Math.Min(Options.MaxEpochs, epoch + Options.Patience - sinceBest),
+                FormattableString.Invariant($"validation log q {score:F3} (best {bestScore:F3} at epoch {bestEpoch})")));
 
             if (sinceBest >= Options.Patience) reason = NpeStopReason.Converged;
             else if (epoch >= Options.MaxEpochs) reason = NpeStopReason.EpochBudget;

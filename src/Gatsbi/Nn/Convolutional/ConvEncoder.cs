@@ -5,7 +5,8 @@ using static TorchSharp.torch;
 namespace Gatsbi.Nn.Convolutional;
 
 /// <summary>
-/// The DCGAN-style encoder of the shallow water networks (gatsbi_method.md §5.9): 4×4 convolutions without
+/// The DCGAN-style encoder of the shallow water networks (the original GATSBI code, github.com/mackelab/gatsbi,
+/// gatsbi/task_utils/shallow_water_model/networks.py): 4×4 convolutions without
 /// bias, each but the last followed by BatchNorm and ReLU, the last by Tanh, then flattened. The first
 /// ("stem") convolution has stride 1 and no padding in the paper; stride 2 with padding 1 halves the image
 /// at once, which on a CPU is most of the saving (the stem's output is the largest tensor of the network).
@@ -17,6 +18,17 @@ public sealed class ConvEncoder : nn.Module<Tensor, Tensor>
     private readonly ModuleList<nn.Module<Tensor, Tensor>> convs = new();
     private readonly ModuleList<BatchNorm2d> norms = new();
 
+    /// <summary>An encoder for images of <paramref name="inChannels"/> × <paramref name="height"/> × <paramref name="width"/>.</summary>
+    /// <param name="inChannels">Channels of the input images.</param>
+    /// <param name="height">Input height in pixels.</param>
+    /// <param name="width">Input width in pixels.</param>
+    /// <param name="channels">Output channels of each convolution, in order; the last one's output is flattened.</param>
+    /// <param name="stemStride">Stride of the first convolution: 1 (published, no padding) or 2 (padding 1).</param>
+    /// <param name="spectralNorm">Spectrally normalise every convolution (the discriminator's encoder).</param>
+    /// <exception cref="ArgumentException">
+    /// <paramref name="channels"/> is empty or has a non-positive width, <paramref name="stemStride"/> is not 1
+    /// or 2, or the image is too small for the convolutions.
+    /// </exception>
     public ConvEncoder(int inChannels, int height, int width, int[] channels, int stemStride, bool spectralNorm) : base(nameof(ConvEncoder))
     {
         if (channels.Length == 0 || channels.Any(c => c < 1))
@@ -45,7 +57,10 @@ public sealed class ConvEncoder : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
+    /// <summary>Height of the last convolution's output map, in pixels.</summary>
     public int OutputHeight { get; }
+
+    /// <summary>Width of the last convolution's output map, in pixels.</summary>
     public int OutputWidth { get; }
 
     /// <summary>Values per row of the largest map the encoder computes (its input included): what bounds its memory.</summary>

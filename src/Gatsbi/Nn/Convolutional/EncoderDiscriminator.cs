@@ -7,7 +7,8 @@ namespace Gatsbi.Nn.Convolutional;
 /// <summary>
 /// The discriminator of <see cref="EncoderNetworks"/>: θ passes unchanged, x goes through a spectrally
 /// normalised encoder and linear embedding, and an MLP head on [θ, embedding] gives the logit. Its BatchNorm
-/// sees real-only and fake-only batches in separate calls, as in the original (gatsbi_method.md §5.10).
+/// sees real-only and fake-only batches in separate calls, as in the original GATSBI training loop
+/// (github.com/mackelab/gatsbi, gatsbi/optimize/base.py).
 /// </summary>
 public sealed class EncoderDiscriminator : DiscriminatorNetwork
 {
@@ -17,6 +18,10 @@ public sealed class EncoderDiscriminator : DiscriminatorNetwork
     private readonly long[] _imageShape;
     private readonly double _slope;
 
+    /// <summary>A fresh discriminator; weights and spectral-norm start vectors come from libtorch's global generator.</summary>
+    /// <param name="spec">The image shape and layer sizes.</param>
+    /// <param name="parameterDimension">Values per row of θ.</param>
+    /// <exception cref="ArgumentException"><paramref name="spec"/> is invalid.</exception>
     public EncoderDiscriminator(EncoderNetworks spec, int parameterDimension) : base(nameof(EncoderDiscriminator))
     {
         spec.Validate(parameterDimension, spec.DataDimension);
@@ -29,6 +34,7 @@ public sealed class EncoderDiscriminator : DiscriminatorNetwork
         RegisterComponents();
     }
 
+    /// <summary>Logits of shape (rows, 1) for θ (rows × d_θ) and flattened x images (rows × C·H·W).</summary>
     public override Tensor forward(Tensor theta, Tensor x)
     {
         using var scope = NewDisposeScope();

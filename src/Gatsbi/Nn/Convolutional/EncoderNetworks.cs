@@ -1,7 +1,8 @@
 namespace Gatsbi.Nn.Convolutional;
 
 /// <summary>
-/// The shallow water model's networks (gatsbi_method.md §5.9), for any image-shaped x and vector θ.
+/// The shallow water model's networks (the original GATSBI code, github.com/mackelab/gatsbi,
+/// gatsbi/task_utils/shallow_water_model/networks.py), for any image-shaped x and vector θ.
 /// Generator: a <see cref="ConvEncoder"/> of x with <see cref="GeneratorChannels"/>, homoscedastic
 /// <see cref="AddNoise"/> (h + Wz, latent <see cref="LatentDimension"/>), then a linear map without bias to θ:
 /// for fixed x the output is affine in z, so each q(θ | x) is Gaussian. Discriminator: a spectrally
@@ -9,6 +10,16 @@ namespace Gatsbi.Nn.Convolutional;
 /// <see cref="EmbeddingWidth"/>, concatenated after θ and fed to a spectrally normalised MLP head of
 /// <see cref="HeadUnits"/> with LeakyReLU(<see cref="HeadSlope"/>).
 /// </summary>
+/// <param name="Channels">Channels of each x image.</param>
+/// <param name="Height">Height of each x image, in pixels.</param>
+/// <param name="Width">Width of each x image, in pixels.</param>
+/// <param name="GeneratorChannels">Output channels of the generator encoder's 4 × 4 convolutions, in order.</param>
+/// <param name="DiscriminatorChannels">Output channels of the discriminator encoder's spectrally normalised convolutions, in order.</param>
+/// <param name="StemStride">Stride of both encoders' first convolution: 1 as published, or 2 to halve the image at once (much cheaper on a CPU).</param>
+/// <param name="LatentDimension">Width of the latent z.</param>
+/// <param name="EmbeddingWidth">Width of the discriminator's linear embedding of x.</param>
+/// <param name="HeadUnits">Hidden widths of the discriminator's MLP head.</param>
+/// <param name="HeadSlope">Negative slope of the head's LeakyReLU; 0.2 as published.</param>
 public sealed record EncoderNetworks(
     int Channels,
     int Height,
@@ -29,10 +40,14 @@ public sealed record EncoderNetworks(
     public static EncoderNetworks Paper(int channels, int height, int width) =>
         new(channels, height, width, [512, 256, 128, 128, 1], [256, 128, 64, 64, 1], StemStride: 1, LatentDimension: 25, EmbeddingWidth: 100, HeadUnits: [256, 256, 256]);
 
+    /// <inheritdoc/>
     public override GeneratorNetwork CreateGenerator(int parameterDimension) => new EncoderGenerator(this, parameterDimension);
 
+    /// <inheritdoc/>
     public override DiscriminatorNetwork CreateDiscriminator(int parameterDimension) => new EncoderDiscriminator(this, parameterDimension);
 
+    /// <summary>Checks the image shape against the data, and that the latent, embedding and head sizes are positive.</summary>
+    /// <exception cref="ArgumentException">A shape or size is invalid; the message names it.</exception>
     public override void Validate(int parameterDimension, int dataDimension)
     {
         base.Validate(parameterDimension, dataDimension);

@@ -14,6 +14,7 @@ public sealed class PairConvDiscriminator : DiscriminatorNetwork
     private readonly SpectralNormConv2d conv1, conv2, conv3, conv4;
     private readonly BatchNorm2d norm1, norm2, norm3;
 
+    /// <summary>A fresh discriminator; weights and spectral-norm start vectors come from libtorch's global generator.</summary>
     public PairConvDiscriminator() : base(nameof(PairConvDiscriminator))
     {
         conv1 = new SpectralNormConv2d(2, 4, 2, 2, 1);
@@ -26,6 +27,7 @@ public sealed class PairConvDiscriminator : DiscriminatorNetwork
         RegisterComponents();
     }
 
+    /// <summary>Logits of shape (rows, 1) for flattened 28 × 28 θ and x images (rows × 784 each).</summary>
     public override Tensor forward(Tensor theta, Tensor x)
     {
         using var scope = NewDisposeScope();

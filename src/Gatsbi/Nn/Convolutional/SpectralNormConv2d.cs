@@ -17,6 +17,16 @@ public sealed class SpectralNormConv2d : nn.Module<Tensor, Tensor>
     private readonly Tensor weight_v;
     private readonly long _stride, _padding;
 
+    /// <summary>
+    /// A convolution initialised exactly as <c>nn.Conv2d</c> would be, with random unit start vectors u and v;
+    /// all draws come from libtorch's global generator.
+    /// </summary>
+    /// <param name="inChannels">Input channels.</param>
+    /// <param name="outChannels">Output channels.</param>
+    /// <param name="kernelSize">Side of the square kernel.</param>
+    /// <param name="stride">Stride in both directions.</param>
+    /// <param name="padding">Zero padding on every side.</param>
+    /// <param name="hasBias">Whether the convolution adds a (not normalised) bias.</param>
     public SpectralNormConv2d(long inChannels, long outChannels, long kernelSize, long stride = 1, long padding = 0, bool hasBias = true)
         : base(nameof(SpectralNormConv2d))
     {
@@ -37,6 +47,10 @@ public sealed class SpectralNormConv2d : nn.Module<Tensor, Tensor>
     /// <summary>The raw (unnormalised) weight, for inspection and tests.</summary>
     public Tensor RawWeight => weight_orig;
 
+    /// <summary>
+    /// The convolution with weight W/σ of input (rows, channels, height, width); in training mode one
+    /// power-iteration step updates u and v first.
+    /// </summary>
     public override Tensor forward(Tensor input)
     {
         using var matrix = weight_orig.flatten(1);

@@ -18,6 +18,9 @@ public sealed class UNetGenerator : GeneratorNetwork
     private readonly ConvBlock d1, d2, d3, d4;
     private readonly ConvTranspose2d output;
 
+    /// <summary>A fresh generator; its weights come from libtorch's global generator.</summary>
+    /// <param name="spec">The latent width (the image size is fixed at 28 × 28).</param>
+    /// <exception cref="ArgumentException"><paramref name="spec"/> is invalid.</exception>
     public UNetGenerator(UNetNetworks spec) : base(nameof(UNetGenerator))
     {
         spec.Validate(spec.DataDimension, spec.DataDimension);
@@ -35,11 +38,20 @@ public sealed class UNetGenerator : GeneratorNetwork
         RegisterComponents();
     }
 
+    /// <summary>The settings the generator was built with.</summary>
     public UNetNetworks Spec { get; }
+
+    /// <inheritdoc/>
     public override int DataDimension => Spec.DataDimension;
+
+    /// <summary>784: θ is a 28 × 28 image like x.</summary>
     public override int ParameterDimension => Spec.DataDimension;
+
+    /// <inheritdoc/>
     public override int LatentDimension => Spec.LatentDimension;
 
+    /// <inheritdoc/>
+    /// <exception cref="ArgumentException"><paramref name="z"/> is not rows × <see cref="LatentDimension"/>.</exception>
     public override Tensor ForwardUnbounded(Tensor x, Tensor? z)
     {
         using var scope = NewDisposeScope();

@@ -9,6 +9,8 @@ namespace Gatsbi.Nn.Flows;
 /// counts in the density), pushed through the transforms of <see cref="FlowSpec"/> conditioned on the
 /// standardised x, and scored under N(0, I). Sampling runs the inverses in reverse order. The standardisation
 /// buffers are identity until <see cref="FitStandardization"/> is called, and are saved with the weights.
+/// Tensors are rows × columns (batch first); every returned tensor is new and belongs to the caller (or to the
+/// enclosing dispose scope), and the module's own parameters and buffers are freed by <c>Dispose</c>.
 /// </summary>
 public sealed class ConditionalFlow : nn.Module
 {
@@ -17,6 +19,14 @@ public sealed class ConditionalFlow : nn.Module
     private readonly Standardization x_norm;
     private readonly ModuleList<FlowTransform> transforms;
 
+    /// <summary>
+    /// A fresh flow; its weights are drawn from libtorch's global generator, so seed that first
+    /// (<c>torch.manual_seed</c>) for a reproducible initialisation.
+    /// </summary>
+    /// <param name="parameterDimension">d_θ, the number of columns of θ; at least 1.</param>
+    /// <param name="dataDimension">d_x, the number of columns of x; at least 1.</param>
+    /// <param name="spec">The flow's family and sizes.</param>
+    /// <exception cref="ArgumentException">A dimension is below 1 or <paramref name="spec"/> is invalid.</exception>
     public ConditionalFlow(int parameterDimension, int dataDimension, FlowSpec spec) : base(nameof(ConditionalFlow))
     {
         spec.Validate();
@@ -44,13 +54,24 @@ public sealed class ConditionalFlow : nn.Module
         RegisterComponents();
     }
 
+    /// <summary>The family and sizes the flow was built with.</summary>
     public FlowSpec Spec { get; }
+
+    /// <summary>d_θ, the number of columns of θ.</summary>
     public int ParameterDimension { get; }
+
+    /// <summary>d_x, the number of columns of x.</summary>
     public int DataDimension { get; }
+
+    /// <summary>The z-scoring of θ, applied before the transforms (its log-Jacobian is part of the density).</summary>
     public Standardization ThetaNorm => theta_norm;
+
+    /// <summary>The z-scoring of x, applied to the context of every transform.</summary>
     public Standardization XNorm => x_norm;
 
     /// <summary>Per-dimension z-scoring of θ and x from training data (sbi's z_score_theta / z_score_x).</summary>
+    /// <param name="theta">Training θ, n × d_θ.</param>
+    /// <param name="x">Training x, n × d_x.</param>
     public void FitStandardization(Tensor theta, Tensor x)
     {
         theta_norm.Fit(theta);
@@ -58,6 +79,9 @@ public sealed class ConditionalFlow : nn.Module
     }
 
     /// <summary>z = T(θ; x) and log |det ∂z/∂θ| per row, the standardisation included.</summary>
+    /// <param name="theta">n × d_θ.</param>
+    /// <param name="x">n × d_x, one row per row of <paramref name="theta"/>.</param>
+    /// <returns>Z of shape n × d_θ and LogAbsDet of shape n.</returns>
     public (Tensor Z, Tensor LogAbsDet) Forward(Tensor theta, Tensor x)
     {
         var context = x_norm.forward(x);
@@ -71,7 +95,7 @@ public sealed class ConditionalFlow : nn.Module
         return (u, logAbsDet);
     }
 
-    /// <summary>log q(θ | x) per row.</summary>
+    /// <summary>log q(θ | x) per row: a tensor of shape n for θ of n × d_θ and x of n × d_x, in nats, with the gradient graph kept.</summary>
     public Tensor LogProb(Tensor theta, Tensor x)
     {
         var (z, logAbsDet) = Forward(theta, x);
@@ -79,7 +103,7 @@ public sealed class ConditionalFlow : nn.Module
         return baseLogProb.PlusInPlace(logAbsDet);
     }
 
-    /// <summary>θ = T⁻¹(z; x) for given base draws z, one row of x per row of z.</summary>
+    /// <summary>θ = T⁻¹(z; x) for given base draws z (n × d_θ), one row of x (n × d_x) per row of z; returns n × d_θ.</summary>
     public Tensor Inverse(Tensor z, Tensor x)
     {
         var context = x_norm.forward(x);
@@ -88,7 +112,9 @@ public sealed class ConditionalFlow : nn.Module
         return theta_norm.Inverse(u);
     }
 
-    /// <summary>One sample of q(θ | x_i) per row of <paramref name="x"/>.</summary>
+    /// <summary>One sample of q(θ | x_i) per row of <paramref name="x"/> (n × d_x), as an n × d_θ tensor.</summary>
+    /// <param name="x">The conditioning data, n × d_x.</param>
+    /// <param name="generator">The source of the base draws z ~ N(0, I); the same state gives the same samples.</param>
     public Tensor Sample(Tensor x, Generator generator) =>
         Inverse(randn([x.shape[0], ParameterDimension], generator: generator), x);
 }

@@ -14,6 +14,12 @@ public enum FlowKind
 /// Shape of a conditional flow q(θ | x). The defaults are sbi 0.14.2's <c>posterior_nn("nsf")</c>, which produced
 /// the published NPE numbers: five blocks, 50 hidden units, two residual blocks, ten bins, tail bound 3.
 /// </summary>
+/// <param name="Kind">The flow family: neural spline flow (the default) or masked autoregressive flow.</param>
+/// <param name="Transforms">Flow blocks; each is a spline coupling plus an LU-linear layer (NSF) or a MADE layer followed by a reversal (MAF; none after the last).</param>
+/// <param name="HiddenFeatures">Width of the conditioner networks' hidden layers.</param>
+/// <param name="Blocks">Residual blocks of each NSF conditioner, or masked hidden-to-hidden layers of each MADE; may be 0.</param>
+/// <param name="Bins">Spline bins per transformed coordinate (NSF only); at least 2.</param>
+/// <param name="TailBound">B: the splines act on [−B, B] of the standardised coordinates and are the identity outside (NSF only).</param>
 public sealed record FlowSpec(
     FlowKind Kind = FlowKind.Nsf,
     int Transforms = 5,
@@ -22,6 +28,8 @@ public sealed record FlowSpec(
     int Bins = 10,
     double TailBound = 3)
 {
+    /// <summary>Checks the sizes.</summary>
+    /// <exception cref="ArgumentException">A size is out of range; the message names it.</exception>
     public void Validate()
     {
         if (Transforms < 1) throw new ArgumentException($"A flow needs at least one transform; got {Transforms}.");

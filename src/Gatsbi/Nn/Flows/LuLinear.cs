@@ -19,6 +19,8 @@ public sealed class LuLinear : FlowTransform
     private readonly Parameter bias;
     private readonly Tensor eye;
 
+    /// <summary>An identity-initialised LU layer on <paramref name="features"/> coordinates.</summary>
+    /// <param name="features">The number of coordinates it mixes.</param>
     public LuLinear(int features) : base(nameof(LuLinear))
     {
         lower = nn.Parameter(zeros(features, features));
@@ -41,12 +43,14 @@ public sealed class LuLinear : FlowTransform
         return l.matmul(u);
     }
 
+    /// <inheritdoc/>
     public override (Tensor Output, Tensor LogAbsDet) Forward(Tensor input, Tensor context)
     {
         var output = input.matmul(Weight().t()).PlusInPlace(bias);
         return (output, UpperDiagonal.log().sum().expand(input.shape[0]));
     }
 
+    /// <inheritdoc/>
     public override (Tensor Output, Tensor LogAbsDet) Inverse(Tensor input, Tensor context)
     {
         var (l, u) = Factors();

@@ -26,6 +26,11 @@ public sealed class MaskedAffineAutoregressive : FlowTransform
     private readonly Tensor output_mask;
     private readonly int _features;
 
+    /// <summary>A MADE layer with the context fed to its input and output layers.</summary>
+    /// <param name="features">D, the number of coordinates transformed.</param>
+    /// <param name="contextFeatures">Width of the context (the standardised x).</param>
+    /// <param name="hiddenFeatures">Width of the masked hidden layers.</param>
+    /// <param name="blocks">Masked hidden-to-hidden layers after the input layer.</param>
     public MaskedAffineAutoregressive(int features, int contextFeatures, int hiddenFeatures, int blocks) : base(nameof(MaskedAffineAutoregressive))
     {
         _features = features;
@@ -68,12 +73,14 @@ public sealed class MaskedAffineAutoregressive : FlowTransform
         return (scale, o.narrow(1, _features, _features));
     }
 
+    /// <inheritdoc/>
     public override (Tensor Output, Tensor LogAbsDet) Forward(Tensor input, Tensor context)
     {
         var (scale, shift) = Parameters(input, context);
         return (input.mul(scale).PlusInPlace(shift), scale.log().sum(1));
     }
 
+    /// <inheritdoc/>
     public override (Tensor Output, Tensor LogAbsDet) Inverse(Tensor input, Tensor context)
     {
         // Coordinate i depends only on coordinates before it, so after pass i coordinates 0..i are final.
@@ -94,6 +101,9 @@ public sealed class Permutation : FlowTransform
     private readonly Tensor forward_order;
     private readonly Tensor inverse_order;
 
+    /// <summary>The permutation that puts input coordinate <c>order[i]</c> at output position i.</summary>
+    /// <param name="order">A permutation of 0..D−1.</param>
+    /// <exception cref="ArgumentException"><paramref name="order"/> is not a permutation of 0..D−1.</exception>
     public Permutation(IReadOnlyList<int> order) : base(nameof(Permutation))
     {
         if (!order.Order().SequenceEqual(Enumerable.Range(0, order.Count)))
@@ -105,9 +115,11 @@ public sealed class Permutation : FlowTransform
         RegisterComponents();
     }
 
+    /// <inheritdoc/>
     public override (Tensor Output, Tensor LogAbsDet) Forward(Tensor input, Tensor context) =>
         (input.index_select(1, forward_order), zeros(input.shape[0]));
 
+    /// <inheritdoc/>
     public override (Tensor Output, Tensor LogAbsDet) Inverse(Tensor input, Tensor context) =>
         (input.index_select(1, inverse_order), zeros(input.shape[0]));
 }

@@ -11,8 +11,13 @@ namespace Gatsbi.Nn.Flows;
 /// </summary>
 public static class RationalQuadraticSpline
 {
+    /// <summary>Floor of each bin's width as a fraction of the interval 2B (nflows' <c>DEFAULT_MIN_BIN_WIDTH</c>).</summary>
     public const double MinBinWidth = 1e-3;
+
+    /// <summary>Floor of each bin's height as a fraction of the interval 2B (nflows' <c>DEFAULT_MIN_BIN_HEIGHT</c>).</summary>
     public const double MinBinHeight = 1e-3;
+
+    /// <summary>Floor of every interior knot derivative, which keeps the spline strictly increasing (nflows' <c>DEFAULT_MIN_DERIVATIVE</c>).</summary>
     public const double MinDerivative = 1e-3;
 
     /// <summary>The unnormalised derivative that maps to exactly 1 (1e-3 + softplus(c) = 1).</summary>

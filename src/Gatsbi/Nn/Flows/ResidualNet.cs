@@ -17,6 +17,12 @@ public sealed class ResidualNet : nn.Module<Tensor, Tensor, Tensor>
     private readonly ModuleList<Linear> gates;
     private readonly Linear output;
 
+    /// <summary>A conditioner mapping [inputs, context] to <paramref name="outputFeatures"/> values.</summary>
+    /// <param name="inputFeatures">Width of the inputs; may be 0, in which case only the context is read.</param>
+    /// <param name="contextFeatures">Width of the context.</param>
+    /// <param name="outputFeatures">Width of the output (the spline parameters).</param>
+    /// <param name="hiddenFeatures">Width of the hidden layers.</param>
+    /// <param name="blocks">Residual blocks; may be 0.</param>
     public ResidualNet(int inputFeatures, int contextFeatures, int outputFeatures, int hiddenFeatures, int blocks) : base(nameof(ResidualNet))
     {
         input = nn.Linear(inputFeatures + contextFeatures, hiddenFeatures);
@@ -40,8 +46,10 @@ public sealed class ResidualNet : nn.Module<Tensor, Tensor, Tensor>
         RegisterComponents();
     }
 
+    /// <summary>Width of the hidden layers.</summary>
     public int HiddenFeatures { get; }
 
+    /// <summary>The conditioner's output for <paramref name="inputs"/> (n × inputFeatures) and <paramref name="context"/> (n × contextFeatures): n × outputFeatures.</summary>
     public override Tensor forward(Tensor inputs, Tensor context)
     {
         var h = input.forward(inputs.shape[1] == 0 ? context : cat([inputs, context], 1));

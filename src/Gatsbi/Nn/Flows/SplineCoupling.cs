@@ -18,6 +18,14 @@ public sealed class SplineCoupling : FlowTransform
     private readonly double _tailBound;
     private readonly double _sizeScale;
 
+    /// <summary>A coupling layer over <paramref name="features"/> coordinates, conditioned on a context of <paramref name="contextFeatures"/> values.</summary>
+    /// <param name="features">The number of coordinates of θ.</param>
+    /// <param name="contextFeatures">Width of the context (the standardised x).</param>
+    /// <param name="evenParity">Transform the even coordinates (0, 2, …) rather than the odd ones; ignored for a single coordinate.</param>
+    /// <param name="bins">Spline bins per transformed coordinate.</param>
+    /// <param name="tailBound">B: the splines act on [−B, B] and are the identity outside.</param>
+    /// <param name="hiddenFeatures">Width of the conditioner's hidden layers.</param>
+    /// <param name="blocks">Residual blocks of the conditioner.</param>
     public SplineCoupling(int features, int contextFeatures, bool evenParity, int bins, double tailBound, int hiddenFeatures, int blocks)
         : base(nameof(SplineCoupling))
     {
@@ -34,8 +42,10 @@ public sealed class SplineCoupling : FlowTransform
         RegisterComponents();
     }
 
+    /// <inheritdoc/>
     public override (Tensor Output, Tensor LogAbsDet) Forward(Tensor input, Tensor context) => Apply(input, context, inverse: false);
 
+    /// <inheritdoc/>
     public override (Tensor Output, Tensor LogAbsDet) Inverse(Tensor input, Tensor context) => Apply(input, context, inverse: true);
 
     private (Tensor, Tensor) Apply(Tensor input, Tensor context, bool inverse)

@@ -9,6 +9,12 @@ namespace Gatsbi.Simulation.External;
 /// </summary>
 public sealed class ExternalCommand
 {
+    /// <summary>A command given as a program and its arguments, passed on as they are (no shell, no quoting).</summary>
+    /// <param name="program">The program: a path, or a bare name looked up on the PATH.</param>
+    /// <param name="arguments">The arguments, one word each.</param>
+    /// <param name="workingDirectory">The folder the program runs in, which must exist; null for the current folder.</param>
+    /// <exception cref="ArgumentException"><paramref name="program"/> is empty or white space.</exception>
+    /// <exception cref="DirectoryNotFoundException"><paramref name="workingDirectory"/> does not exist.</exception>
     public ExternalCommand(string program, IReadOnlyList<string> arguments, string? workingDirectory = null)
     {
         if (string.IsNullOrWhiteSpace(program)) throw new ArgumentException("The external simulator command names no program.");
@@ -19,8 +25,13 @@ public sealed class ExternalCommand
         WorkingDirectory = workingDirectory;
     }
 
+    /// <summary>The program as given: a path (relative ones with a folder in them are taken from <see cref="WorkingDirectory"/>) or a bare name.</summary>
     public string Program { get; }
+
+    /// <summary>The arguments, each passed to the program as one word.</summary>
     public IReadOnlyList<string> Arguments { get; }
+
+    /// <summary>The folder the program runs in, or null for the current folder.</summary>
     public string? WorkingDirectory { get; }
 
     /// <summary>
@@ -28,6 +39,10 @@ public sealed class ExternalCommand
     /// space; single quotes keep everything literally; double quotes keep everything but <c>\"</c> and
     /// <c>\\</c>; outside quotes a backslash keeps the next character.
     /// </summary>
+    /// <param name="commandLine">The command line; its first word is the program.</param>
+    /// <param name="workingDirectory">The folder the program runs in; null for the current folder.</param>
+    /// <exception cref="ArgumentException">The line is empty or has an unterminated quote.</exception>
+    /// <exception cref="DirectoryNotFoundException"><paramref name="workingDirectory"/> does not exist.</exception>
     public static ExternalCommand Parse(string commandLine, string? workingDirectory = null)
     {
         var words = new List<string>();

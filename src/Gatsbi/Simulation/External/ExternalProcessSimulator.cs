@@ -5,7 +5,7 @@ namespace Gatsbi.Simulation.External;
 /// <summary>
 /// A simulator written in any language: a pool of long-lived worker processes of one command, each
 /// reading parameters on standard input and writing data on standard output in the line or binary
-/// protocol (docs/external-simulators.md). Every row gets its own seed, drawn in row order from the
+/// protocol (docs/external-simulators.md in the repository). Every row gets its own seed, drawn in row order from the
 /// batch's random generator, so the data depend on the seed and θ alone, not on the number of workers or
 /// which worker ran the row.
 /// <para>
@@ -24,6 +24,13 @@ public sealed class ExternalProcessSimulator : ICancellableSimulator, IDisposabl
     private readonly Thread[] _threads;
     private int _disposed;
 
+    /// <summary>Starts <see cref="ExternalSimulatorOptions.Workers"/> worker processes of <paramref name="command"/> now, so that a command that cannot start fails here rather than mid-run.</summary>
+    /// <param name="command">The worker program.</param>
+    /// <param name="parameterDimension">Values of θ sent per row; zero or more.</param>
+    /// <param name="dataDimension">Values of x expected back per row; at least 1.</param>
+    /// <param name="options">Protocol, workers and timeout; the defaults (line protocol, one worker per core, no timeout) when null.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="parameterDimension"/> is negative or <paramref name="dataDimension"/> is below 1.</exception>
+    /// <exception cref="ArgumentException">An option is out of range, or the program cannot be started.</exception>
     public ExternalProcessSimulator(ExternalCommand command, int parameterDimension, int dataDimension, ExternalSimulatorOptions? options = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(parameterDimension);
@@ -50,16 +57,32 @@ public sealed class ExternalProcessSimulator : ICancellableSimulator, IDisposabl
         AppDomain.CurrentDomain.ProcessExit += KillAll;
     }
 
+    /// <summary>The worker program.</summary>
     public ExternalCommand Command { get; }
+
+    /// <summary>The validated settings.</summary>
     public ExternalSimulatorOptions Options { get; }
+
+    /// <inheritdoc/>
     public int ParameterDimension { get; }
+
+    /// <inheritdoc/>
     public int DataDimension { get; }
 
     /// <summary>Process ids of the running workers (for diagnostics; a failed worker is replaced by one with a new id).</summary>
     public IReadOnlyList<int> WorkerProcessIds => _slots.Select(s => s.Process?.Id).OfType<int>().ToArray();
 
+    /// <summary>As <see cref="Simulate(float[,], float[,], Rng, CancellationToken)"/>, without cancellation.</summary>
     public void Simulate(float[,] theta, float[,] x, Rng rng) => Simulate(theta, x, rng, CancellationToken.None);
 
+    /// <summary>
+    /// Sends the rows of <paramref name="theta"/> to the workers, each with a seed drawn from <paramref name="rng"/>
+    /// in row order, and waits until every row of <paramref name="x"/> is filled. Safe to call from several threads.
+    /// </summary>
+    /// <exception cref="ObjectDisposedException">The simulator was disposed.</exception>
+    /// <exception cref="ArgumentException"><paramref name="theta"/> or <paramref name="x"/> has the wrong shape.</exception>
+    /// <exception cref="ExternalSimulatorException">A worker failed on a row (exited, timed out, or replied out of protocol).</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellation"/> was cancelled; the workers on this batch's rows are killed.</exception>
     public void Simulate(float[,] theta, float[,] x, Rng rng, CancellationToken cancellation)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
@@ -75,6 +98,10 @@ public sealed class ExternalProcessSimulator : ICancellableSimulator, IDisposabl
         batch.Wait();
     }
 
+    /// <summary>
+    /// Fails rows still waiting, closes each worker's standard input and kills those that have not exited
+    /// within two seconds. Calling it again does nothing.
+    /// </summary>
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;

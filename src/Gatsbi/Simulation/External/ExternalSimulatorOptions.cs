@@ -1,6 +1,6 @@
 namespace Gatsbi.Simulation.External;
 
-/// <summary>How an external simulator talks to Gatsbi; see docs/external-simulators.md for both formats.</summary>
+/// <summary>How an external simulator talks to Gatsbi; see docs/external-simulators.md in the repository for both formats.</summary>
 public enum ExternalProtocol
 {
     /// <summary>One text line per simulation: <c>seed θ1 … θd</c> in, D numbers out.</summary>
@@ -12,6 +12,7 @@ public enum ExternalProtocol
 /// <summary>Settings of an <see cref="ExternalProcessSimulator"/>.</summary>
 public sealed record ExternalSimulatorOptions
 {
+    /// <summary>The wire format the worker speaks; <see cref="ExternalProtocol.Line"/> by default, the easiest to write.</summary>
     public ExternalProtocol Protocol { get; init; } = ExternalProtocol.Line;
 
     /// <summary>Worker processes run at once; each is started once and reused.</summary>

@@ -8,28 +8,43 @@ using static TorchSharp.torch;
 
 namespace Gatsbi.Inference.Gatsbi.Sequential;
 
-/// <summary>Settings of <see cref="DensityRatioClassifier"/>; the defaults follow the scikit-learn classifier of the reference implementation.</summary>
+/// <summary>
+/// Settings of <see cref="DensityRatioClassifier"/>; the defaults follow the scikit-learn <c>MLPClassifier</c> of
+/// the original GATSBI code (github.com/mackelab/gatsbi, gatsbi/utils/classifier.py), except for the
+/// validation split.
+/// </summary>
 public sealed record DensityRatioOptions
 {
+    /// <summary>Widths of the ReLU hidden layers, input side first; four layers of 128 as the original.</summary>
     public int[] HiddenUnits { get; init; } = [128, 128, 128, 128];
+
+    /// <summary>Adam's learning rate (β = (0.9, 0.999)); 10⁻³, scikit-learn's default.</summary>
     public double LearningRate { get; init; } = 1e-3;
+
+    /// <summary>Minibatch size, capped at the number of training rows; 200, scikit-learn's default.</summary>
     public int BatchSize { get; init; } = 200;
+
+    /// <summary>The most passes over the training rows; 5 000, the original's <c>max_iter</c>. Training usually stops earlier on <see cref="Patience"/>.</summary>
     public int MaxEpochs { get; init; } = 5_000;
 
     /// <summary>
     /// Share of the samples held out to decide when to stop; the weights of the best validation loss are kept.
-    /// 0 stops on the training loss as the reference implementation's scikit-learn classifier did, which lets the
+    /// 0 stops on the training loss as the original's scikit-learn classifier did, which lets the
     /// network overfit the two samples and makes the odds, and so the corrections' weights, more extreme.
     /// </summary>
     public double ValidationFraction { get; init; } = 0.1;
 
     /// <summary>Training stops when the monitored loss has not improved by this much for <see cref="Patience"/> epochs (scikit-learn's tol).</summary>
     public double Tolerance { get; init; } = 1e-4;
+
+    /// <summary>Epochs without an improvement of at least <see cref="Tolerance"/> after which training stops (scikit-learn's <c>n_iter_no_change</c>, 10).</summary>
     public int Patience { get; init; } = 10;
 
     /// <summary>Added to both probabilities of the odds, bounding every odds value to about [1e-3, 1e3].</summary>
     public double OddsSmoothing { get; init; } = 1e-3;
 
+    /// <summary>Checks every setting; <see cref="DensityRatioClassifier.Train"/> calls it.</summary>
+    /// <exception cref="ArgumentException">A setting is out of range; the message names it and its value.</exception>
     public void Validate()
     {
         if (HiddenUnits.Length == 0 || HiddenUnits.Any(u => u < 1))
@@ -46,11 +61,11 @@ public sealed record DensityRatioOptions
 
 /// <summary>
 /// A binary classifier between samples of two distributions, class 0 and class 1, used for the density ratios
-/// of sequential GATSBI. With p the predicted probability of class 1, <see cref="Odds"/> gives
+/// of sequential GATSBI. With p the predicted probability of class 1, <see cref="Odds(float[,], int)"/> gives
 /// (p + δ) / (1 − p + δ) ≈ (N₁ p₁(v)) / (N₀ p₀(v)) for class 1, and the reciprocal form for class 0.
-/// Inputs are standardised with class 0's statistics (the reference implementation fed raw values to an
+/// Inputs are standardised with class 0's statistics (the original GATSBI code fed raw values to an
 /// MLP, which makes the fit depend on the units). The network is a ReLU MLP trained with binary
-/// cross-entropy and Adam on shuffled minibatches.
+/// cross-entropy and Adam on shuffled minibatches. The classifier owns TorchSharp modules: dispose it when done.
 /// </summary>
 public sealed class DensityRatioClassifier : IDisposable
 {
@@ -70,6 +85,12 @@ public sealed class DensityRatioClassifier : IDisposable
     public int Epochs { get; }
 
     /// <summary>Trains a classifier between <paramref name="class0"/> (label 0) and <paramref name="class1"/> (label 1); same seed, same classifier.</summary>
+    /// <param name="class0">Samples of class 0, one per row (n₀ × d); their column statistics standardise every input.</param>
+    /// <param name="class1">Samples of class 1, n₁ × d.</param>
+    /// <param name="seed">Decides the initial weights, the validation split and the shuffles.</param>
+    /// <param name="options">Settings; null for the defaults.</param>
+    /// <returns>A trained classifier in evaluation mode, owned by the caller.</returns>
+    /// <exception cref="ArgumentException">The classes differ in column count, a class is empty, or an option is invalid.</exception>
     public static DensityRatioClassifier Train(float[,] class0, float[,] class1, ulong seed, DensityRatioOptions? options = null)
     {
         TorchRuntime.EnsureLoaded();
@@ -176,6 +197,11 @@ public sealed class DensityRatioClassifier : IDisposable
     /// Per-row odds of class <paramref name="classIndex"/>: (p_k + δ) / (1 − p_k + δ), where p_k is the predicted
     /// probability of that class. For class 1 this estimates N₁ p₁(v) / (N₀ p₀(v)); for class 0 the reciprocal.
     /// </summary>
+    /// <param name="samples">Rows to evaluate, n × d, with the classes' d columns.</param>
+    /// <param name="classIndex">0 or 1.</param>
+    /// <returns>n odds values, each within about [δ, 1/δ] for the smoothing δ.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="classIndex"/> is neither 0 nor 1.</exception>
+    /// <exception cref="ArgumentException">The samples do not have the classifier's column count.</exception>
     public double[] Odds(float[,] samples, int classIndex)
     {
         using var scope = NewDisposeScope();
@@ -183,6 +209,11 @@ public sealed class DensityRatioClassifier : IDisposable
     }
 
     /// <summary>The odds of <paramref name="classIndex"/> for each row of a float tensor, as a constant (no gradient) float tensor.</summary>
+    /// <param name="samples">A 2-D tensor, n × d; it is not disposed.</param>
+    /// <param name="classIndex">0 or 1.</param>
+    /// <returns>A new 1-D tensor of n odds with the dtype of <paramref name="samples"/>, owned by the caller.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="classIndex"/> is neither 0 nor 1.</exception>
+    /// <exception cref="ArgumentException"><paramref name="samples"/> is not n × d for the classifier's d.</exception>
     public Tensor Odds(Tensor samples, int classIndex)
     {
         if (classIndex is not (0 or 1)) throw new ArgumentOutOfRangeException(nameof(classIndex), classIndex, "The classifier has classes 0 and 1.");
@@ -197,6 +228,7 @@ public sealed class DensityRatioClassifier : IDisposable
         return odds.to_type(samples.dtype).MoveToOuterDisposeScope();
     }
 
+    /// <summary>Releases the network's and the standardisation's native tensors.</summary>
     public void Dispose()
     {
         _network.Dispose();

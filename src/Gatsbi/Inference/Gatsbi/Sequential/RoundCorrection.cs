@@ -21,6 +21,8 @@ public sealed record TiltedLatentOptions
     /// </summary>
     public int MaxTries { get; init; } = 50;
 
+    /// <summary>Checks the settings.</summary>
+    /// <exception cref="ArgumentException"><see cref="PilotDraws"/> is below 1, <see cref="BoundFactor"/> is below 1 or not finite, or <see cref="MaxTries"/> is negative.</exception>
     public void Validate()
     {
         if (PilotDraws < 1) throw new ArgumentException($"TiltedLatentOptions.PilotDraws must be at least 1; got {PilotDraws}.");
@@ -33,10 +35,18 @@ public sealed record TiltedLatentOptions
 /// The correction of one proposal round of sequential GATSBI: which of the three it is, and the density-ratio
 /// classifiers of that round (round 0 against this round) that it uses.
 /// </summary>
+/// <param name="kind">Which correction the round applies.</param>
+/// <param name="ratios">The round's classifiers; ownership passes to the correction, which disposes them.</param>
+/// <param name="tilt">Settings of the energy-based correction's sampler; null for the defaults. Unused by the other corrections.</param>
 public sealed class RoundCorrection(SequentialCorrection kind, ImportanceCorrection ratios, TiltedLatentOptions? tilt = null) : IDisposable
 {
+    /// <summary>Which of the three corrections this round applies.</summary>
     public SequentialCorrection Kind { get; } = kind;
+
+    /// <summary>The round's density-ratio classifiers (round 0 against this round), owned by this correction.</summary>
     public ImportanceCorrection Ratios { get; } = ratios;
+
+    /// <summary>Settings of the tilted-latent sampler used by <see cref="SequentialCorrection.EnergyBased"/>.</summary>
     public TiltedLatentOptions Tilt { get; } = tilt ?? new TiltedLatentOptions();
 
     /// <summary>
@@ -44,10 +54,14 @@ public sealed class RoundCorrection(SequentialCorrection kind, ImportanceCorrect
     /// by rejection: propose z ~ N(0, I), accept with probability min(1, w̄ / M(x)). The x factor of w̄ is the
     /// same for every z of a row, so only the θ classifier's odds enter; M(x) is
     /// <see cref="TiltedLatentOptions.BoundFactor"/> times the largest odds over a pilot batch of that row
-    /// (gatsbi_method.md §3.7 [FIX]: the reference used one random maximum over the whole batch, which mixed
-    /// observations and included the latent density). The latents are constants; the caller pushes them
-    /// through G with or without gradient.
+    /// (a fix: the original GATSBI code, gatsbi/optimize/sequential.py, used one random maximum over the whole
+    /// batch, which mixed observations and included the latent density). The latents are constants; the caller
+    /// pushes them through G with or without gradient.
     /// </summary>
+    /// <param name="g">The generator whose latent is tilted.</param>
+    /// <param name="x">The batch's observations, rows × d_x, in the generator's input space.</param>
+    /// <param name="random">The generator of every random draw here; the same state gives the same latents.</param>
+    /// <returns>A new rows × <see cref="GeneratorNetwork.LatentDimension"/> tensor, owned by the caller.</returns>
     public Tensor TiltedLatent(GeneratorNetwork g, Tensor x, torch.Generator random)
     {
         using var scope = NewDisposeScope();
@@ -88,5 +102,6 @@ public sealed class RoundCorrection(SequentialCorrection kind, ImportanceCorrect
         return Ratios.Theta.Odds(theta, 1);
     }
 
+    /// <summary>Disposes the round's classifiers.</summary>
     public void Dispose() => Ratios.Dispose();
 }

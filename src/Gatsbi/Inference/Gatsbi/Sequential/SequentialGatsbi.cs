@@ -9,6 +9,16 @@ using Gatsbi.Simulation;
 namespace Gatsbi.Inference.Gatsbi.Sequential;
 
 /// <summary>What one round of a sequential run did.</summary>
+/// <param name="Index">The round, 0 for the prior round.</param>
+/// <param name="Simulations">Simulations the round ran (its share of the budget), non-finite ones included.</param>
+/// <param name="DroppedSimulations">Of those, the pairs dropped because θ or x held NaN or ±∞.</param>
+/// <param name="Epochs">Training epochs of the round, summed over the ensemble members.</param>
+/// <param name="Log">The first generator's hold-out log of this round, its epochs counted from the start of the round.</param>
+/// <param name="Elapsed">Wall-clock time of the round: proposals, simulations, classifiers and training.</param>
+/// <param name="SimulationSeconds">Seconds of the round spent drawing parameters and simulating.</param>
+/// <param name="ThetaClassifierEpochs">Epochs the θ density-ratio classifier trained; 0 for round 0, which has none.</param>
+/// <param name="DataClassifierEpochs">Epochs the x density-ratio classifier trained; 0 for round 0.</param>
+/// <param name="ClassifierSeconds">Seconds spent training both classifiers; 0 for round 0.</param>
 public sealed record SequentialRound(
     int Index,
     int Simulations,
@@ -25,10 +35,24 @@ public sealed record SequentialRound(
 /// The outcome of a sequential run: a posterior for its observation (a generator conditioned on other data
 /// was trained toward the proposal rounds' region only, so use it at <see cref="Observation"/>) and every round's record.
 /// </summary>
+/// <param name="Posterior">The trained posterior; it holds TorchSharp modules, and the caller owns and should dispose it.</param>
+/// <param name="Observation">x_o, the observation the later rounds were trained for.</param>
+/// <param name="Rounds">Every round's record, round 0 first; fewer than planned when the run was cancelled.</param>
+/// <param name="Threads">TorchSharp intra-op threads the networks trained with.</param>
+/// <param name="Elapsed">Wall-clock time of the whole run, round 0 included.</param>
 public sealed record SequentialResult(GatsbiPosterior Posterior, float[] Observation, IReadOnlyList<SequentialRound> Rounds, int Threads, TimeSpan Elapsed)
+    : IDisposable
 {
+    /// <summary>Disposes <see cref="Posterior"/> (its networks).</summary>
+    public void Dispose() => Posterior.Dispose();
+
+    /// <summary>Training epochs of all rounds, summed over the ensemble members.</summary>
     public int Epochs => Rounds.Sum(r => r.Epochs);
+
+    /// <summary>Simulations of all rounds that ran; the full budget unless the run was cancelled.</summary>
     public int Simulations => Rounds.Sum(r => r.Simulations);
+
+    /// <summary>Seconds spent drawing parameters and simulating, over all rounds.</summary>
     public double SimulationSeconds => Rounds.Sum(r => r.SimulationSeconds);
 
     /// <summary>The first generator's hold-out log of all rounds on one epoch axis: round r's epochs continue round r − 1's.</summary>
@@ -51,7 +75,8 @@ public sealed record SequentialResult(GatsbiPosterior Posterior, float[] Observa
 /// <summary>
 /// Round 0 of a sequential run: amortised GATSBI on prior simulations, which does not depend on the observation.
 /// <see cref="SequentialGatsbi.Refine"/> copies it, so one first round can start runs for many observations
-/// (the reference implementation resumed its later rounds from a saved round-0 checkpoint in the same way).
+/// (the original GATSBI code, run_benchmarks.py, resumed its later rounds from a saved round-0 checkpoint in
+/// the same way). It owns round 0's networks: dispose it once every <see cref="SequentialGatsbi.Refine"/> is done.
 /// </summary>
 public sealed class SequentialStart : IDisposable
 {
@@ -68,12 +93,18 @@ public sealed class SequentialStart : IDisposable
         Threads = threads;
     }
 
+    /// <summary>The prior round 0 drew from; the later rounds' support check and prior mixture use it too.</summary>
     public IPrior Prior { get; }
+
+    /// <summary>The simulator of every round.</summary>
     public ISimulator Simulator { get; }
 
     /// <summary>Simulations per round, round 0 included; they add up to the run's budget.</summary>
     public IReadOnlyList<int> Budgets { get; }
+    /// <summary>Round 0's record.</summary>
     public SequentialRound Round { get; }
+
+    /// <summary>TorchSharp intra-op threads chosen for round 0; the later rounds train with the same count.</summary>
     public int Threads { get; }
     internal GatsbiMember[] Members { get; }
 
@@ -81,6 +112,7 @@ public sealed class SequentialStart : IDisposable
     internal SimulationSet Pairs { get; }
     internal int HoldOut { get; }
 
+    /// <summary>Disposes round 0's generators and discriminators; results already returned by <see cref="SequentialGatsbi.Refine"/> hold copies and stay usable.</summary>
     public void Dispose()
     {
         foreach (var m in Members) m.Dispose();
@@ -88,7 +120,8 @@ public sealed class SequentialStart : IDisposable
 }
 
 /// <summary>
-/// Sequential GATSBI (Ramesh et al. 2022, gatsbi_method.md §3, with the fixes marked there): round 0 trains
+/// Sequential GATSBI (Ramesh et al. 2022, Sec. 2.3; docs/sequential.md describes this implementation and where it
+/// departs from the original code, gatsbi/optimize/sequential.py of github.com/mackelab/gatsbi): round 0 trains
 /// amortised GATSBI on prior simulations; each later round draws parameters from the current posterior at the
 /// observation x_o (inside the prior's support), simulates them, rebuilds the round's density-ratio
 /// classifiers (round 0 against this round, on θ and on x), and continues training the same networks on all
@@ -100,13 +133,23 @@ public sealed class SequentialGatsbi(SequentialOptions options)
     /// <summary>Proposal draws allowed per requested parameter before a round gives up: proposals far outside the support are a sign of a failed round 0.</summary>
     private const int MaxProposalDrawFactor = 1000;
 
+    /// <summary>The settings of every run; they are validated at the start of each run.</summary>
     public SequentialOptions Options { get; } = options;
 
     /// <summary>
     /// Round 0 and the later rounds for one observation; the rounds use exactly <paramref name="simulations"/>
     /// simulations in all. Cancelling ends training after the current epoch and returns the posterior trained so
-    /// far, with the rounds that ran (the last one possibly cut short).
+    /// far, with the rounds that ran (the last one possibly cut short). The same seed gives the same result on
+    /// the same machine and thread count.
     /// </summary>
+    /// <returns>The result, whose <see cref="SequentialResult.Posterior"/> the caller owns and must dispose.</returns>
+    /// <exception cref="ArgumentException">
+    /// The prior, simulator and observation disagree, the observation is not finite, an option is invalid, or
+    /// <paramref name="simulations"/> is too small for the rounds.
+    /// </exception>
+    /// <exception cref="InvalidOperationException">
+    /// Too few simulations were finite, or the posterior put too few draws inside the prior's support to fill a round.
+    /// </exception>
     public SequentialResult Run(IPrior prior, ISimulator simulator, ReadOnlySpan<float> observation, int simulations, ulong seed,
         IProgress<WorkProgress>? progress = null, CancellationToken cancellation = default)
     {
@@ -122,6 +165,16 @@ public sealed class SequentialGatsbi(SequentialOptions options)
     }
 
     /// <summary>Simulates round 0's share of <paramref name="simulations"/> from the prior and trains amortised GATSBI on it.</summary>
+    /// <param name="prior">The prior; its support also bounds the posterior samples.</param>
+    /// <param name="simulator">The simulator of every round.</param>
+    /// <param name="simulations">The budget of the whole run, all rounds together; round 0 simulates its share now.</param>
+    /// <param name="seed">Decides round 0's simulations, networks and training.</param>
+    /// <param name="progress">Receives round 0's progress in epochs of all members; may be null.</param>
+    /// <param name="cancellation">Ends training after the current epoch, keeping the networks trained so far.</param>
+    /// <returns>The start of the run, owned by the caller, who must dispose it.</returns>
+    /// <exception cref="ArgumentException">An option is invalid, the budget is too small for the rounds, or the prior and simulator disagree on θ's dimension.</exception>
+    /// <exception cref="InvalidOperationException">Too few of round 0's simulations were finite.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellation"/> was signalled before training began.</exception>
     public SequentialStart FirstRound(IPrior prior, ISimulator simulator, int simulations, ulong seed,
         IProgress<WorkProgress>? progress = null, CancellationToken cancellation = default)
     {
@@ -164,8 +217,18 @@ public sealed class SequentialGatsbi(SequentialOptions options)
     /// <summary>
     /// The later rounds for <paramref name="observation"/>, starting from copies of <paramref name="start"/>'s
     /// networks (the start is left as it was). <paramref name="seed"/> drives the proposals, simulations,
-    /// classifiers and training of these rounds.
+    /// classifiers and training of these rounds. Cancelling ends training after the current epoch and returns
+    /// the rounds that ran.
     /// </summary>
+    /// <returns>The result, whose <see cref="SequentialResult.Posterior"/> the caller owns and must dispose.</returns>
+    /// <exception cref="ArgumentException">
+    /// An option is invalid, <paramref name="start"/> was planned for another number of rounds, or the
+    /// observation does not fit the simulator or is not finite.
+    /// </exception>
+    /// <exception cref="InvalidOperationException">
+    /// The posterior put too few draws inside the prior's support to fill a round, or fewer than 2 of a round's
+    /// simulations were finite.
+    /// </exception>
     public SequentialResult Refine(SequentialStart start, ReadOnlySpan<float> observation, ulong seed,
         IProgress<WorkProgress>? progress = null, CancellationToken cancellation = default)
     {
@@ -236,8 +299,8 @@ public sealed class SequentialGatsbi(SequentialOptions options)
 
     /// <summary>
     /// Draws the round's parameters, <see cref="SequentialOptions.PriorMixture"/> of them from the prior and the
-    /// rest from the current posterior at x_o, rejecting posterior draws outside the prior's support
-    /// (gatsbi_method.md §3.9 item 10 [FIX]), and simulates them. Non-finite simulations are dropped and counted.
+    /// rest from the current posterior at x_o, rejecting posterior draws outside the prior's support (the
+    /// original GATSBI code did not; docs/sequential.md), and simulates them. Non-finite simulations are dropped and counted.
     /// </summary>
     private (SimulationSet Pairs, int Dropped) Propose(GatsbiPosterior proposal, IPrior prior, ISimulator simulator, float[] observation, int count, ulong seed)
     {
@@ -273,9 +336,8 @@ public sealed class SequentialGatsbi(SequentialOptions options)
     /// <summary>Training progress of one round as work units (epochs of all members) after <paramref name="offset"/>, labelled with the round.</summary>
     private sealed class RoundProgressReporter(IProgress<WorkProgress> inner, int round, long offset, long total) : IProgress<TrainingProgress>
     {
-        public void Report(TrainingProgress p) => inner.Report(new WorkProgress(offset + p.Epoch, total, p.Latest is { } r
-            ? FormattableString.Invariant($"round {round}: D(real) {r.DRealMean:F3}  D(fake) {r.DFakeMean:F3}")
-            : $"round {round}"));
+        public void Report(TrainingProgress p) =>
+            inner.Report(new WorkProgress(offset + p.Epoch, total, p.Status is null ? $"round {round}" : $"round {round}: {p.Status}"));
     }
 
     /// <summary>A stage's progress placed on the whole run's scale.</summary>

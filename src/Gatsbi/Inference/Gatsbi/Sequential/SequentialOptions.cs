@@ -1,7 +1,8 @@
 namespace Gatsbi.Inference.Gatsbi.Sequential;
 
 /// <summary>
-/// Everything that decides a sequential GATSBI run (gatsbi_method.md §3). Round 0 is amortised GATSBI with
+/// Everything that decides a sequential GATSBI run (Ramesh et al. 2022, Sec. 2.3; docs/sequential.md; the
+/// original code is gatsbi/optimize/sequential.py of github.com/mackelab/gatsbi). Round 0 is amortised GATSBI with
 /// <see cref="Gatsbi"/> on prior simulations; every later round draws parameters from the current posterior at
 /// the observation, simulates them, and trains the same networks further on all rounds' pairs, correcting
 /// the proposal rounds' batches by <see cref="Correction"/>.
@@ -22,12 +23,14 @@ public sealed record SequentialOptions
 
     /// <summary>
     /// Batches of every round get the size the batch rule gives for the whole budget. Off, each round's bank
-    /// uses its own share (the reference implementation: min(1,000, ⌊0.1 · budget_r⌋)), which makes round 0's
+    /// uses its own share (the original GATSBI code: min(1,000, ⌊0.1 · budget_r⌋)), which makes round 0's
     /// batches small when the budget is small.
     /// </summary>
     public bool BatchSizeFromTotal { get; init; } = true;
 
     /// <summary>The batch size of round <paramref name="round"/>'s pairs.</summary>
+    /// <param name="budgets">Simulations of every round, as <see cref="Budgets"/> gives them.</param>
+    /// <param name="round">The round, 0-based.</param>
     public int BatchSize(IReadOnlyList<int> budgets, int round) => Gatsbi.BatchSize(BatchSizeFromTotal ? budgets.Sum() : budgets[round]);
 
     /// <summary>
@@ -44,6 +47,10 @@ public sealed record SequentialOptions
     /// </summary>
     public double LaterRoundLearningRateScale { get; init; } = 1;
 
+    /// <summary>
+    /// How batches of proposal rounds are corrected so that the generator still targets the true posterior;
+    /// <see cref="SequentialCorrection.InverseImportanceWeights"/> by default, the published "GATSBI-inv".
+    /// </summary>
     public SequentialCorrection Correction { get; init; } = SequentialCorrection.InverseImportanceWeights;
 
     /// <summary>The θ and x density-ratio classifiers rebuilt for every proposal round.</summary>
@@ -67,6 +74,7 @@ public sealed record SequentialOptions
     /// The simulations of each round for a total budget: ⌊fraction · total⌋ for round 0, the rest split equally
     /// over the later rounds (the last ones take the remainder), so the rounds add up to the total exactly.
     /// </summary>
+    /// <exception cref="ArgumentException"><see cref="Rounds"/> is below 1.</exception>
     public int[] Budgets(int total)
     {
         if (Rounds < 1) throw new ArgumentException($"Sequential GATSBI needs at least 1 round; got {Rounds}.");
@@ -80,6 +88,13 @@ public sealed record SequentialOptions
     /// <summary>Round 0's hold-out: the base option, but at most a tenth of round 0, whose pairs are few when the budget is small.</summary>
     public int FirstRoundHoldOut(int firstRoundSimulations) => Math.Max(2, Math.Min(Gatsbi.HoldOut, firstRoundSimulations / 10));
 
+    /// <summary>
+    /// Checks every option, those of <see cref="Gatsbi"/>, <see cref="Classifier"/> and <see cref="Tilt"/>
+    /// included, and that the loss is one with a weighted form and the energy score and best-checkpoint
+    /// options are off (both treat the real pairs as draws of the target, which proposal rounds' pairs are not).
+    /// </summary>
+    /// <param name="totalSimulations">When given, also checks that this budget leaves round 0 more than its hold-out + 1 simulations and every later round at least 2.</param>
+    /// <exception cref="ArgumentException">An option is out of range or the budget is too small; the message names the problem.</exception>
     public void Validate(int? totalSimulations = null)
     {
         Gatsbi.Validate();

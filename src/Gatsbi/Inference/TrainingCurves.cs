@@ -2,12 +2,18 @@ using Gatsbi.Inference.Abc;
 using Gatsbi.Inference.Gatsbi;
 using Gatsbi.Inference.Npe;
 
-namespace Gatsbi.Benchmarks.Running;
+namespace Gatsbi.Inference;
 
 /// <summary>One named series of a training plot.</summary>
+/// <param name="Name">Legend entry, e.g. "generator loss".</param>
+/// <param name="X">x values (epochs or populations).</param>
+/// <param name="Y">y values, one per x; may contain NaN where a value was not logged.</param>
 public sealed record TrainingCurve(string Name, double[] X, double[] Y);
 
 /// <summary>What a method reports about its own progress, as series against a common x-axis, ready to plot.</summary>
+/// <param name="XLabel">Label of the common x axis, e.g. "epoch".</param>
+/// <param name="YLabel">Label of the y axis.</param>
+/// <param name="Series">The curves, in legend order.</param>
 public sealed record TrainingCurves(string XLabel, string YLabel, IReadOnlyList<TrainingCurve> Series)
 {
     /// <summary>GATSBI: losses, mean discriminator outputs and the energy score on the hold-out set.</summary>
