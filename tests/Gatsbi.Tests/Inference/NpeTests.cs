@@ -1,4 +1,5 @@
 using Gatsbi.Distributions;
+using Gatsbi.Inference;
 using Gatsbi.Inference.Npe;
 using Gatsbi.Nn.Flows;
 using Gatsbi.Randomness;
@@ -71,9 +72,15 @@ public sealed class NpeTests(ITestOutputHelper output) : TorchTest
     public void Stops_after_the_patience_and_restores_the_best_epoch()
     {
         var (train, _) = Banana(600, 4);
-        var result = new NpeTrainer(Small(FlowKind.Nsf) with { Patience = 3, MaxEpochs = 400 }).Train(train, support: null, seed: 5);
-        using var posterior = result.Posterior;
+        var progress = new List<TrainingProgress>();
+        using var result = new NpeTrainer(Small(FlowKind.Nsf) with { Patience = 3, MaxEpochs = 400 })
+            .Train(train, support: null, seed: 5, new SynchronousProgress<TrainingProgress>(progress.Add));
         Assert.Equal(NpeStopReason.Converged, result.StopReason);
+        // The same progress type as GATSBI's: one report per epoch, with the epoch early stopping would end at.
+        Assert.Equal(Enumerable.Range(1, result.Epochs), progress.Select(p => p.Epoch));
+        Assert.All(progress, p => Assert.InRange(p.MaxEpochs, p.Epoch, 400));
+        Assert.Equal(result.Epochs, progress[^1].MaxEpochs);
+        Assert.All(progress, p => Assert.Contains("validation log q", p.Status));
         Assert.Equal(result.BestEpoch + 3, result.Epochs);
         var best = result.Log.MaxBy(e => e.ValidationLogProb)!;
         Assert.Equal(result.BestEpoch, best.Epoch);

@@ -97,6 +97,15 @@ public sealed class SimulationRunnerTests
     }
 
     [Fact]
+    public void A_cancelled_run_throws_instead_of_returning_partial_data()
+    {
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+        Assert.ThrowsAny<OperationCanceledException>(() =>
+            new SimulationRunner().Run(Prior, new NoisyScaleSimulator(), 2_000, seed: 1, cancellation: cancelled.Token));
+    }
+
+    [Fact]
     public void Progress_reaches_the_total()
     {
         var reports = new List<WorkProgress>();
