@@ -45,6 +45,9 @@ public static class Seeds
 
         /// <summary>Rounds of sequential inference, one item per round.</summary>
         public const ulong Round = 12;
+
+        /// <summary>Markov chain Monte Carlo, one item per chain.</summary>
+        public const ulong Mcmc = 13;
     }
 
     /// <summary>
