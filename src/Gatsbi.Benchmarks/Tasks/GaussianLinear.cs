@@ -9,7 +9,7 @@ namespace Gatsbi.Benchmarks.Tasks;
 /// not its docstring). The posterior is N(x/2, 0.05·I). Defined in sbibm/tasks/gaussian_linear/task.py of
 /// github.com/sbi-benchmark/sbibm.
 /// </summary>
-public sealed class GaussianLinear : BenchmarkTask, IClosedFormPosterior
+public sealed class GaussianLinear : BenchmarkTask, IClosedFormPosterior, ITractableLikelihood
 {
     /// <summary>Length of θ and of x.</summary>
     public const int Dimension = 10;
@@ -35,6 +35,9 @@ public sealed class GaussianLinear : BenchmarkTask, IClosedFormPosterior
     /// <summary>The exact log-likelihood up to a constant: −|x − θ|²/(2·0.1).</summary>
     public override DataStatistic PlausibilityStatistic(float[] theta) => GaussianNoiseSimulator.LogLikelihood(theta);
 
+    /// <summary>log N(x; θ, 0.1·I₁₀), normalised.</summary>
+    public double LogLikelihood(ReadOnlySpan<float> theta, ReadOnlySpan<float> x) => GaussianNoiseSimulator.NormalisedLogLikelihood(theta, x);
+
     /// <summary>Precisions add: 1/0.1 + 1/0.1 = 20, so the posterior is N(x/2, 0.05·I).</summary>
     public float[,] SamplePosterior(ReadOnlySpan<float> observation, int count, Rng rng)
     {
@@ -52,7 +55,7 @@ public sealed class GaussianLinear : BenchmarkTask, IClosedFormPosterior
 /// truncated to the box, independently per coordinate. Defined in sbibm/tasks/gaussian_linear_uniform/task.py of
 /// github.com/sbi-benchmark/sbibm.
 /// </summary>
-public sealed class GaussianLinearUniform : BenchmarkTask, IClosedFormPosterior
+public sealed class GaussianLinearUniform : BenchmarkTask, IClosedFormPosterior, ITractableLikelihood
 {
     /// <summary>Length of θ and of x.</summary>
     public const int Dimension = 10;
@@ -74,6 +77,9 @@ public sealed class GaussianLinearUniform : BenchmarkTask, IClosedFormPosterior
 
     /// <summary>The exact log-likelihood up to a constant: −|x − θ|²/(2·0.1).</summary>
     public override DataStatistic PlausibilityStatistic(float[] theta) => GaussianNoiseSimulator.LogLikelihood(theta);
+
+    /// <summary>log N(x; θ, 0.1·I₁₀), normalised.</summary>
+    public double LogLikelihood(ReadOnlySpan<float> theta, ReadOnlySpan<float> x) => GaussianNoiseSimulator.NormalisedLogLikelihood(theta, x);
 
     /// <summary>
     /// sbibm rejects whole 10-vectors that leave the box; with independent coordinates, rejecting each
@@ -110,6 +116,14 @@ internal sealed class GaussianNoiseSimulator(int dimension, double variance) : I
         for (int j = 0; j < theta.Length; j++) sum += (x[j] - (double)theta[j]) * (x[j] - (double)theta[j]);
         return -sum / (2 * SbibmVariance);
     };
+
+    /// <summary>log N(x; θ, 0.1·I), normalised: the same sum of squares less (d/2)·log(2π·0.1).</summary>
+    public static double NormalisedLogLikelihood(ReadOnlySpan<float> theta, ReadOnlySpan<float> x)
+    {
+        double sum = 0;
+        for (int j = 0; j < theta.Length; j++) sum += (x[j] - (double)theta[j]) * (x[j] - (double)theta[j]);
+        return -sum / (2 * SbibmVariance) - theta.Length / 2.0 * Math.Log(2 * Math.PI * SbibmVariance);
+    }
 
     public void Simulate(float[,] theta, float[,] x, Rng rng)
     {

@@ -10,7 +10,7 @@ namespace Gatsbi.Benchmarks.Tasks;
 /// corrected per-simulation version.) The posterior is ½·N(x, I) + ½·N(x, 0.01·I) truncated to the box.
 /// Defined in sbibm/tasks/gaussian_mixture/task.py of github.com/sbi-benchmark/sbibm.
 /// </summary>
-public sealed class GaussianMixture : BenchmarkTask, IClosedFormPosterior
+public sealed class GaussianMixture : BenchmarkTask, IClosedFormPosterior, ITractableLikelihood
 {
     private static readonly double[] ComponentStd = [1.0, 0.1];
 
@@ -29,15 +29,18 @@ public sealed class GaussianMixture : BenchmarkTask, IClosedFormPosterior
     /// <inheritdoc/>
     public override string[] ParameterNames { get; } = ["parameter_1", "parameter_2"];
 
+    /// <summary>The exact log-likelihood (<see cref="LogLikelihood"/>).</summary>
+    public override DataStatistic PlausibilityStatistic(float[] theta) => x => LogLikelihood(theta, x);
+
     /// <summary>The exact log-likelihood: log(½·N(x; θ, I) + ½·N(x; θ, 0.01·I)).</summary>
-    public override DataStatistic PlausibilityStatistic(float[] theta) => x =>
+    public double LogLikelihood(ReadOnlySpan<float> theta, ReadOnlySpan<float> x)
     {
         double d2 = Math.Pow(x[0] - (double)theta[0], 2) + Math.Pow(x[1] - (double)theta[1], 2);
         double density = 0;
         foreach (double std in ComponentStd)
             density += 0.5 * Math.Exp(-d2 / (2 * std * std)) / (2 * Math.PI * std * std);
         return Math.Log(density);
-    };
+    }
 
     /// <summary>As sbibm: pick a component, draw from it, and reject draws outside the box (the box cuts the two components differently, so the kept weights are not ½).</summary>
     public float[,] SamplePosterior(ReadOnlySpan<float> observation, int count, Rng rng)

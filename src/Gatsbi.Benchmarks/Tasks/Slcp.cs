@@ -10,7 +10,7 @@ namespace Gatsbi.Benchmarks.Tasks;
 /// the variances. x is the four draws flattened (x⁽¹⁾₁, x⁽¹⁾₂, …, x⁽⁴⁾₂). Only θ₃² and θ₄² enter, so the
 /// posterior has four symmetric modes. Defined in sbibm/tasks/slcp/task.py of github.com/sbi-benchmark/sbibm.
 /// </summary>
-public sealed class Slcp : BenchmarkTask
+public sealed class Slcp : BenchmarkTask, ITractableLikelihood
 {
     /// <summary>Independent 2-D draws per simulation; x holds 2 × 4 = 8 values.</summary>
     public const int Draws = 4;
@@ -59,6 +59,9 @@ public sealed class Slcp : BenchmarkTask
         }
         return sum;
     }
+
+    /// <inheritdoc cref="LogLikelihood(ReadOnlySpan{float}, ReadOnlySpan{float})"/>
+    double ITractableLikelihood.LogLikelihood(ReadOnlySpan<float> theta, ReadOnlySpan<float> x) => LogLikelihood(theta, x);
 
     /// <summary>log p(x | θ), the tractable likelihood: a product of four bivariate normal densities.</summary>
     public static double LogLikelihood(ReadOnlySpan<float> theta, ReadOnlySpan<float> x)

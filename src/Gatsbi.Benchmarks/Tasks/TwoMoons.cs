@@ -9,7 +9,7 @@ namespace Gatsbi.Benchmarks.Tasks;
 /// x = (r cos a + 0.25 − |θ₁ + θ₂|/√2, r sin a + (θ₂ − θ₁)/√2). The posterior has two crescent-shaped modes.
 /// Defined in sbibm/tasks/two_moons/task.py of github.com/sbi-benchmark/sbibm.
 /// </summary>
-public sealed class TwoMoons : BenchmarkTask, IClosedFormPosterior
+public sealed class TwoMoons : BenchmarkTask, IClosedFormPosterior, ITractableLikelihood
 {
     /// <inheritdoc/>
     public override string Name => "two_moons";
@@ -26,21 +26,27 @@ public sealed class TwoMoons : BenchmarkTask, IClosedFormPosterior
     /// <inheritdoc/>
     public override string[] ParameterNames { get; } = ["parameter_1", "parameter_2"];
 
-    /// <summary>
-    /// log p(x | θ) up to a constant: with u = x₁ + |θ₁ + θ₂|/√2 − 0.25, v = x₂ − (θ₂ − θ₁)/√2 and
-    /// ρ = √(u² + v²), the density is φ((ρ − 0.1)/0.01)/ρ for u ≥ 0 (polar coordinates) and 0 otherwise.
-    /// </summary>
+    /// <summary>The exact log-likelihood (<see cref="LogLikelihood"/>).</summary>
     public override DataStatistic PlausibilityStatistic(float[] theta)
     {
-        double shift1 = Math.Abs((double)theta[0] + theta[1]) / Math.Sqrt(2) - 0.25;
-        double shift2 = ((double)theta[1] - theta[0]) / Math.Sqrt(2);
-        return x =>
-        {
-            double u = x[0] + shift1, v = x[1] - shift2, rho = Math.Sqrt(u * u + v * v);
-            if (u < 0) return double.NegativeInfinity;
-            double z = (rho - 0.1) / 0.01;
-            return -0.5 * z * z - Math.Log(rho);
-        };
+        var copy = theta.ToArray();
+        return x => LogLikelihood(copy, x);
+    }
+
+    /// <summary>
+    /// The exact log-likelihood. x − p(θ) − (0.25, 0) = (r cos a, r sin a) with a ~ U(−π/2, π/2) and
+    /// r ~ N(0.1, 0.01²), p(θ) = (−|θ₁ + θ₂|/√2, (θ₂ − θ₁)/√2); in polar coordinates (ρ, φ) of that point the
+    /// density is N(r; 0.1, 0.01²)·(1/π)/ρ, with r = ρ on the right half-plane (|a| &lt; π/2) and r = −ρ on the
+    /// left, where only a negative radius, ten standard deviations below the mean, can reach.
+    /// </summary>
+    public double LogLikelihood(ReadOnlySpan<float> theta, ReadOnlySpan<float> x)
+    {
+        double u = x[0] + Math.Abs((double)theta[0] + theta[1]) / Math.Sqrt(2) - 0.25;
+        double v = x[1] - ((double)theta[1] - theta[0]) / Math.Sqrt(2);
+        double rho = Math.Sqrt(u * u + v * v);
+        double r = u >= 0 ? rho : -rho;
+        double z = (r - 0.1) / 0.01;
+        return -0.5 * z * z - Math.Log(0.01 * Math.Sqrt(2 * Math.PI)) - Math.Log(Math.PI) - Math.Log(rho);
     }
 
     /// <summary>
