@@ -54,7 +54,6 @@ public sealed class SimulationRunner
         {
             for (int i = 0; i < chunk.Rows; i++) chunk.X.Row(i).CopyTo(x.Row(chunk.Start + i));
         }, progress: progress, cancellation: cancellation);
-        cancellation.ThrowIfCancellationRequested();
         return x;
     }
 

@@ -117,6 +117,7 @@ public sealed class SliceSampler(SliceSamplerOptions options)
         /// <summary>Half the spacing of <see cref="Rng.NextDouble"/>'s values (2⁻⁵³).</summary>
         private const double HalfStep = 1.0 / (1UL << 54);
 
+        // Equal to Position except while At evaluates one coordinate's trial value.
         private readonly double[] _trial = (double[])start.Clone();
         private readonly int[] _tuned = new int[start.Length];
         private double _log = startLog;
@@ -152,7 +153,7 @@ public sealed class SliceSampler(SliceSamplerOptions options)
                     // Tuned on the bracket the accepted point was drawn from: a stepped-out bracket is never
                     // shorter than the width it started from, so its mean would only grow.
                     if (tune) Widths[j] += (right - left - Widths[j]) / ++_tuned[j];
-                    Position[j] = candidate;
+                    Position[j] = _trial[j] = candidate;
                     _log = log;
                     return;
                 }
@@ -172,12 +173,12 @@ public sealed class SliceSampler(SliceSamplerOptions options)
         /// <summary>The log-density at the current position with coordinate <paramref name="j"/> set to <paramref name="value"/>.</summary>
         private double At(int j, double value)
         {
-            Position.CopyTo(_trial, 0);
             _trial[j] = value;
             Evaluations++;
             double log = logDensity(_trial);
             if (double.IsNaN(log))
                 throw new InvalidOperationException($"The log-density returned NaN at ({string.Join(", ", _trial)}); return −∞ where the density is zero.");
+            _trial[j] = Position[j];
             return log;
         }
     }
