@@ -19,6 +19,7 @@ public static class GatsbiApp
         C2stCommand.Create(),
         TasksCommand.Create(),
         BenchCommand.Create(),
+        ReferencesCommand.Create(),
         DiagnoseCommand.Create(),
     };
 

@@ -11,7 +11,13 @@ namespace Gatsbi.Benchmarks.Tasks;
 /// the sufficient summary Xᵀy (spike count and spike-triggered sums at lags 0..8). Defined in
 /// sbibm/tasks/bernoulli_glm/task.py of github.com/sbi-benchmark/sbibm.
 /// </summary>
-public class BernoulliGlm : BenchmarkTask
+/// <remarks>
+/// The likelihood of the summary is known only up to a term in x (<see cref="IUnnormalisedLikelihood"/>): p(x | θ)
+/// sums p(y | θ) over every spike train y with Xᵀy = x, and all of them have the same p(y | θ) = exp(θ·x − Σₜ
+/// log(1 + e^ψₜ)), so p(x | θ) is that times the number of such trains, which depends on x alone and has no
+/// closed form. <see cref="BernoulliGlmRaw"/>, whose data are y itself, is <see cref="ITractableLikelihood"/>.
+/// </remarks>
+public class BernoulliGlm : BenchmarkTask, IUnnormalisedLikelihood
 {
     /// <summary>Length of θ: the offset and the 9 filter taps.</summary>
     public const int ParameterCount = 10;
@@ -102,15 +108,49 @@ public class BernoulliGlm : BenchmarkTask
         }
     }
 
-    /// <summary>log p(y | θ) = Σₜ yₜψₜ − log(1 + e^ψₜ) for a raw spike train y.</summary>
+    /// <summary>
+    /// log p(y | θ) = Σₜ yₜψₜ − log(1 + e^ψₜ) for a raw spike train y, normalised over y ∈ {0, 1}¹⁰⁰; −∞ when a
+    /// yₜ is not 0 or 1 (NaN included), since the simulator draws only those.
+    /// </summary>
     public static double LogLikelihood(ReadOnlySpan<float> theta, ReadOnlySpan<float> spikes)
     {
+        for (int t = 0; t < TimeBins; t++)
+            if (spikes[t] is not (0f or 1f)) return double.NegativeInfinity;
         Span<double> psi = stackalloc double[TimeBins];
         LinearPredictor(theta, psi);
         double sum = 0;
         for (int t = 0; t < TimeBins; t++)
             sum += spikes[t] * psi[t] - Softplus(psi[t]);
         return sum;
+    }
+
+    /// <summary>
+    /// For the summary x = Xᵀy: θ·x − Σₜ log(1 + e^ψₜ) with ψ = Xθ, which is log p(x | θ) + log of the number of
+    /// spike trains y with Xᵀy = x (a term in x alone; see the class remarks), and equals log p(y | θ) for each such
+    /// y. −∞ when x cannot be a summary: a value is not finite, or the spike count x₁ is not an integer in
+    /// [0, 100]. For the raw task, <see cref="BernoulliGlmRaw"/> overrides this with its normalised likelihood.
+    /// </summary>
+    /// <remarks>
+    /// x is Xᵀy rounded to float32 (sbibm's stored observations are summed in float32 as well), so θ·x carries a
+    /// rounding error of about 1e−7·|θ|·|x|; no other term in θ is lost.
+    /// </remarks>
+    /// <param name="theta">The 10 parameters.</param>
+    /// <param name="x">The 10-value summary Xᵀy.</param>
+    public virtual double LogLikelihoodUpToData(ReadOnlySpan<float> theta, ReadOnlySpan<float> x)
+    {
+        // The first column of X is ones, so x₁ counts the spikes.
+        if (!(x[0] >= 0 && x[0] <= TimeBins && x[0] == MathF.Floor(x[0]))) return double.NegativeInfinity;
+        double dot = 0;
+        for (int j = 0; j < ParameterCount; j++)
+        {
+            if (!float.IsFinite(x[j])) return double.NegativeInfinity;
+            dot += theta[j] * (double)x[j];
+        }
+        Span<double> psi = stackalloc double[TimeBins];
+        LinearPredictor(theta, psi);
+        double logPartition = 0;
+        for (int t = 0; t < TimeBins; t++) logPartition += Softplus(psi[t]);
+        return dot - logPartition;
     }
 
     /// <summary>The summary Xᵀy: spike count, then the spike-triggered stimulus sums at lags 0..8.</summary>
@@ -183,9 +223,10 @@ public class BernoulliGlm : BenchmarkTask
 
 /// <summary>
 /// sbibm's bernoulli_glm_raw: the same prior and model, but x is the raw spike train (100 values of 0/1). The summary
-/// is sufficient, so the posterior, and the reference samples, are those of bernoulli_glm.
+/// is sufficient, so the posterior, and the reference samples, are those of bernoulli_glm. Unlike the summary task, its
+/// likelihood is normalised (<see cref="ITractableLikelihood"/>).
 /// </summary>
-public sealed class BernoulliGlmRaw : BernoulliGlm
+public sealed class BernoulliGlmRaw : BernoulliGlm, ITractableLikelihood
 {
     /// <inheritdoc/>
     public override string Name => "bernoulli_glm_raw";
@@ -195,4 +236,16 @@ public sealed class BernoulliGlmRaw : BernoulliGlm
 
     /// <summary>bernoulli_glm, whose reference posterior this task shares.</summary>
     protected override string ReferenceTaskName => "bernoulli_glm";
+
+    /// <summary>log p(y | θ) for the raw spike train y = x: <see cref="BernoulliGlm.LogLikelihood"/>.</summary>
+    double ITractableLikelihood.LogLikelihood(ReadOnlySpan<float> theta, ReadOnlySpan<float> x) => LogLikelihood(theta, x);
+
+    /// <summary>
+    /// The normalised log p(y | θ) (<see cref="BernoulliGlm.LogLikelihood"/>), c(x) = 0. This override, not
+    /// <see cref="ITractableLikelihood"/>'s default, is what the interface reaches: the base class's public
+    /// implementation takes precedence over a default interface method, and it reads x as a summary.
+    /// </summary>
+    /// <param name="theta">The 10 parameters.</param>
+    /// <param name="x">The 100 raw spikes, each 0 or 1.</param>
+    public override double LogLikelihoodUpToData(ReadOnlySpan<float> theta, ReadOnlySpan<float> x) => LogLikelihood(theta, x);
 }

@@ -12,7 +12,7 @@ namespace Gatsbi.Benchmarks.Tasks;
 /// log-normal priors of log-std 0.5: log α, log γ ~ N(−0.125, 0.5²) and log β, log δ ~ N(−3, 0.5²). A failed ODE
 /// solve gives an all-NaN row. Defined in sbibm/tasks/lotka_volterra/task.py of github.com/sbi-benchmark/sbibm.
 /// </summary>
-public sealed class LotkaVolterra : BenchmarkTask
+public sealed class LotkaVolterra : BenchmarkTask, ITractableLikelihood
 {
     /// <summary>Output times k/10 for k = 0..200, as sbibm solves them (saveat = 0.1).</summary>
     private static readonly double[] Times = Enumerable.Range(0, 201).Select(k => k / 10.0).ToArray();
@@ -47,24 +47,72 @@ public sealed class LotkaVolterra : BenchmarkTask
     public override string[] ParameterNames { get; } = ["alpha", "beta", "gamma", "delta"];
 
     /// <summary>
-    /// The log-normal log-likelihood up to terms in θ alone: −½ Σ zₖ² − Σ log xₖ with
-    /// zₖ = (log xₖ − log clamp(uₖ))/0.1; NaN for every x when the solve at θ fails.
+    /// The log-normal log-likelihood of <see cref="LogLikelihood"/>, with the ODE solved once for θ; NaN for every x
+    /// when the solve at θ fails (the plausibility check leaves such θ out).
     /// </summary>
     public override DataStatistic PlausibilityStatistic(float[] theta)
     {
+        var logMean = LogMeans(theta);
+        if (logMean is null) return _ => double.NaN;
+        return x => LogNormalLogDensity(logMean, x);
+    }
+
+    /// <summary>
+    /// log p(x | θ) = Σₖ [−log(0.1·√(2π)) − log xₖ − ½zₖ²] with zₖ = (log xₖ − log clamp(uₖ, 1e−10, 1e4))/0.1: each
+    /// xₖ log-normal around the noise-free population uₖ clamped as the simulator clamps it (sbibm's LogNormal
+    /// observation model in sbibm/tasks/lotka_volterra/task.py), normalised over x ∈ (0, ∞)²⁰. −∞ when an xₖ is not
+    /// positive (NaN included).
+    /// </summary>
+    /// <remarks>
+    /// When the ODE solve at θ fails, the simulator returns the all-NaN row with certainty and never a finite x, so
+    /// any finite x is impossible there: −∞, which keeps MCMC and rejection sampling out of θ that cannot have
+    /// produced the data. (sbibm's pyro model draws the noise only for the rows whose solve succeeded, so its
+    /// likelihood records no data term at such θ, i.e. 0.) For the all-NaN row itself at such θ this returns 0: the
+    /// row is the simulator's only outcome there, a unit atom beside the density on finite x, so p(· | θ) stays
+    /// normalised for every θ (the atom has mass 0, −∞, at θ whose solve succeeds).
+    /// </remarks>
+    public double LogLikelihood(ReadOnlySpan<float> theta, ReadOnlySpan<float> x)
+    {
+        var logMean = LogMeans(theta);
+        if (logMean is null) return IsNaNRow(x) ? 0 : double.NegativeInfinity;
+        return LogNormalLogDensity(logMean, x);
+    }
+
+    /// <summary>
+    /// log clamp(uₖ, 1e−10, 1e4) for the 20 noise-free populations, clamped in float32 as the simulator does; null
+    /// when the solve fails.
+    /// </summary>
+    private static double[]? LogMeans(ReadOnlySpan<float> theta)
+    {
         var populations = Populations(theta);
-        if (populations is null) return _ => double.NaN;
-        var logMean = populations.Select(u => Math.Log(Math.Clamp(u, LowerClamp, UpperClamp))).ToArray();
-        return x =>
+        if (populations is null) return null;
+        var logMean = new double[populations.Length];
+        for (int k = 0; k < logMean.Length; k++) logMean[k] = Math.Log(Math.Clamp(populations[k], LowerClamp, UpperClamp));
+        return logMean;
+    }
+
+    /// <summary>−log(0.1·√(2π)), the normalising constant of one log-normal factor on the log scale.</summary>
+    private static readonly double LogNormaliser = -Math.Log(NoiseLogStd * Math.Sqrt(2 * Math.PI));
+
+    /// <summary>Σₖ log LogNormal(xₖ; log-mean mₖ, log-std 0.1), with the Jacobian −log xₖ; −∞ when an xₖ is not positive.</summary>
+    private static double LogNormalLogDensity(double[] logMean, ReadOnlySpan<float> x)
+    {
+        double sum = 0;
+        for (int k = 0; k < logMean.Length; k++)
         {
-            double sum = 0;
-            for (int k = 0; k < logMean.Length; k++)
-            {
-                double logX = Math.Log(x[k]), z = (logX - logMean[k]) / NoiseLogStd;
-                sum += -0.5 * z * z - logX;
-            }
-            return sum;
-        };
+            // The negated test also catches NaN; +∞ gives −∞ through z² below.
+            if (!(x[k] > 0)) return double.NegativeInfinity;
+            double logX = Math.Log(x[k]), z = (logX - logMean[k]) / NoiseLogStd;
+            sum += LogNormaliser - logX - 0.5 * z * z;
+        }
+        return sum;
+    }
+
+    /// <summary>True when every value is NaN: the row the simulator returns for a failed solve.</summary>
+    private static bool IsNaNRow(ReadOnlySpan<float> x)
+    {
+        foreach (float v in x) if (!float.IsNaN(v)) return false;
+        return true;
     }
 
     /// <summary>

@@ -12,7 +12,7 @@ namespace Gatsbi.Benchmarks.Tasks;
 /// with independent log-normal priors log β ~ N(log 0.4, 0.5²) and log γ ~ N(log 0.125, 0.2²). A failed ODE solve
 /// gives an all-NaN row. Defined in sbibm/tasks/sir/task.py of github.com/sbi-benchmark/sbibm.
 /// </summary>
-public sealed class Sir : BenchmarkTask
+public sealed class Sir : BenchmarkTask, ITractableLikelihood
 {
     /// <summary>Population size N.</summary>
     public const double Population = 1_000_000;
@@ -47,23 +47,78 @@ public sealed class Sir : BenchmarkTask
     public override string[] ParameterNames { get; } = ["beta", "gamma"];
 
     /// <summary>
-    /// The binomial log-likelihood Σₖ log Binomial(xₖ; 1000, pₖ) up to terms in θ alone, with p clamped to
-    /// [2⁻²³, 1 − 2⁻²³] as PyTorch evaluates it; NaN for every x when the solve at θ fails.
+    /// The binomial log-likelihood of <see cref="LogLikelihood"/>, with the ODE solved once for θ; NaN for every x
+    /// when the solve at θ fails (the plausibility check leaves such θ out).
     /// </summary>
     public override DataStatistic PlausibilityStatistic(float[] theta)
     {
+        var p = SuccessProbabilities(theta);
+        if (p is null) return _ => double.NaN;
+        return x => BinomialLogPmf(p, x);
+    }
+
+    /// <summary>
+    /// log p(x | θ) = Σₖ log Binomial(xₖ; 1000, pₖ), the full probability mass function including log Γ(1001), with
+    /// pₖ = clamp(I(tₖ)/N, 0, 1) computed in float32 as the simulator does and then clamped into [2⁻²³, 1 − 2⁻²³] as
+    /// PyTorch's Binomial.log_prob does (sbibm evaluates its likelihood through PyTorch, sbibm/tasks/sir/task.py). The
+    /// mass sums to one over x ∈ {0, …, 1000}¹⁰. −∞ when an xₖ is not an integer in [0, 1000] (NaN included).
+    /// </summary>
+    /// <remarks>
+    /// When the ODE solve at θ fails, the simulator returns the all-NaN row with certainty and never a finite x. So
+    /// any finite x is impossible there: −∞, which keeps MCMC and rejection sampling out of θ that cannot have
+    /// produced the data. (sbibm's pyro model samples the binomial only for the rows whose solve succeeded, so its
+    /// likelihood records no data term at such θ, i.e. 0, and would let a posterior sampler wander into them.) For
+    /// the all-NaN row itself at such θ this returns 0 = log 1: that row is the simulator's only outcome there, and
+    /// counting it as one more point of x's support keeps the mass normalised for every θ (it is −∞ at θ whose
+    /// solve succeeds, and a partly-NaN x is −∞ everywhere).
+    /// </remarks>
+    public double LogLikelihood(ReadOnlySpan<float> theta, ReadOnlySpan<float> x)
+    {
+        var p = SuccessProbabilities(theta);
+        if (p is null) return IsNaNRow(x) ? 0 : double.NegativeInfinity;
+        return BinomialLogPmf(p, x);
+    }
+
+    /// <summary>
+    /// The binomial success probabilities pₖ = clamp(clamp(I(tₖ)/N, 0, 1), ε, 1 − ε), ε = 2⁻²³; null when the
+    /// solve fails.
+    /// </summary>
+    private static double[]? SuccessProbabilities(ReadOnlySpan<float> theta)
+    {
         var infected = Infected(theta);
-        if (infected is null) return _ => double.NaN;
+        if (infected is null) return null;
+        // sbibm divides and clamps in float32 (as the simulator does); PyTorch's Binomial.log_prob then turns the
+        // probability into logits with probs_to_logits, which clamps it to [eps, 1 − eps] with eps the float32
+        // machine epsilon, so that I = 0 or I = N gives finite logits.
         const double eps = 1.0 / (1 << 23);
-        var p = infected.Select(i => Math.Clamp(Math.Clamp(i / (float)Population, 0f, 1f), eps, 1 - eps)).ToArray();
-        return x =>
+        var p = new double[SummaryCount];
+        for (int k = 0; k < SummaryCount; k++) p[k] = Math.Clamp(Math.Clamp(infected[k] / (float)Population, 0f, 1f), eps, 1 - eps);
+        return p;
+    }
+
+    /// <summary>True when every value is NaN: the row the simulator returns for a failed solve.</summary>
+    private static bool IsNaNRow(ReadOnlySpan<float> x)
+    {
+        foreach (float v in x) if (!float.IsNaN(v)) return false;
+        return true;
+    }
+
+    /// <summary>log Γ(1001) = log 1000!, the binomial coefficient's θ- and x-free part.</summary>
+    private static readonly double LogFactorialSampleSize = RandomVariates.LogGamma(SampleSize + 1.0);
+
+    /// <summary>Σₖ log Binomial(xₖ; 1000, pₖ); −∞ when an xₖ is not an integer in [0, 1000].</summary>
+    private static double BinomialLogPmf(double[] p, ReadOnlySpan<float> x)
+    {
+        double sum = 0;
+        for (int k = 0; k < SummaryCount; k++)
         {
-            double sum = 0;
-            for (int k = 0; k < SummaryCount; k++)
-                sum += -RandomVariates.LogGamma(x[k] + 1.0) - RandomVariates.LogGamma(SampleSize - x[k] + 1.0)
-                       + x[k] * Math.Log(p[k]) + (SampleSize - x[k]) * Math.Log(1 - p[k]);
-            return sum;
-        };
+            double count = x[k];
+            // The negated test also catches NaN.
+            if (!(count >= 0 && count <= SampleSize && count == Math.Floor(count))) return double.NegativeInfinity;
+            sum += LogFactorialSampleSize - RandomVariates.LogGamma(count + 1) - RandomVariates.LogGamma(SampleSize - count + 1)
+                   + count * Math.Log(p[k]) + (SampleSize - count) * double.LogP1(-p[k]);
+        }
+        return sum;
     }
 
     /// <summary>

@@ -71,7 +71,7 @@ internal static class BenchCommand
                 _ => throw new ArgumentException($"--methods: unknown method '{m}'. Known methods: {string.Join(", ", [.. TrainCommand.Methods, .. SequentialMethods])}."),
             }).ToList();
             var plan = new BenchmarkPlan(taskNames, methodList, ParseInts(parse.GetValue(budgets)!, "--budgets"),
-                ParseObservations(parse.GetValue(observations)!), ParseInts(parse.GetValue(seeds)!, "--seeds").Select(s => (ulong)s).ToList(),
+                ObservationOptions.ParseNumbers(parse.GetValue(observations)!, "--observations"), ParseInts(parse.GetValue(seeds)!, "--seeds").Select(s => (ulong)s).ToList(),
                 parse.GetValue(references));
             foreach (int b in plan.Budgets) Presets.RequireAtLeast(options.HoldOut + 2, b, "--budgets");
 
@@ -128,23 +128,6 @@ internal static class BenchCommand
         text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(s =>
             int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) && v >= 0 ? v
                 : throw new ArgumentException($"{option}: '{s}' is not a non-negative whole number (in '{text}').")).ToList();
-
-    /// <summary>"1-10", "1,3,5" or a mix ("1-3,7").</summary>
-    private static List<int> ParseObservations(string text)
-    {
-        var numbers = new List<int>();
-        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            var ends = part.Split('-');
-            if (ends.Length is < 1 or > 2 || !ends.All(e => int.TryParse(e, CultureInfo.InvariantCulture, out _)))
-                throw new ArgumentException($"--observations: '{part}' is neither a number nor a range like 1-10.");
-            int from = int.Parse(ends[0], CultureInfo.InvariantCulture), to = int.Parse(ends[^1], CultureInfo.InvariantCulture);
-            if (from < 1 || to > BenchmarkTask.ObservationCount || from > to)
-                throw new ArgumentException($"--observations: '{part}' is outside 1..{BenchmarkTask.ObservationCount}.");
-            numbers.AddRange(Enumerable.Range(from, to - from + 1));
-        }
-        return numbers.Distinct().ToList();
-    }
 
     /// <summary>Progress bars, a line per scored cell, training curves and pair plots.</summary>
     private sealed class ConsoleObserver(string plots, bool pairPlots) : IBenchmarkObserver

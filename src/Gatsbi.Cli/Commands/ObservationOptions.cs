@@ -27,6 +27,24 @@ internal static class ObservationOptions
         return Resolve(null, value ?? parse.GetValue(file), task, dataDimension, purpose);
     }
 
+    /// <summary>Observation numbers written as "3", "1-10", "1,3,5" or a mix ("1-3,7"); <paramref name="option"/> names the option in errors.</summary>
+    public static List<int> ParseNumbers(string text, string option)
+    {
+        var numbers = new List<int>();
+        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var ends = part.Split('-');
+            if (ends.Length is < 1 or > 2 || !ends.All(e => int.TryParse(e, CultureInfo.InvariantCulture, out _)))
+                throw new ArgumentException($"{option}: '{part}' is neither a number nor a range like 1-10.");
+            int from = int.Parse(ends[0], CultureInfo.InvariantCulture), to = int.Parse(ends[^1], CultureInfo.InvariantCulture);
+            if (from < 1 || to > BenchmarkTask.ObservationCount || from > to)
+                throw new ArgumentException($"{option}: '{part}' is outside 1..{BenchmarkTask.ObservationCount}.");
+            numbers.AddRange(Enumerable.Range(from, to - from + 1));
+        }
+        if (numbers.Count == 0) throw new ArgumentException($"{option}: no observation numbers in '{text}'.");
+        return numbers.Distinct().ToList();
+    }
+
     private static (float[] Observation, string Description, int? Number) Resolve(int? k, string? path, BenchmarkTask? task, int dataDimension, string purpose)
     {
         if (path is not null && k is not null) throw new ArgumentException("Give --observation K or --observation-file FILE, not both.");

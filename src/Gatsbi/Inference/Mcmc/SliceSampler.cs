@@ -12,7 +12,12 @@ public delegate double LogDensityFunction(ReadOnlySpan<double> point);
 /// <param name="Widths">Each coordinate's bracket width after warm-up, averaged over the chains.</param>
 /// <param name="Evaluations">Calls of the log-density over all chains, warm-up included.</param>
 /// <param name="Elapsed">Wall-clock time of the run.</param>
-public sealed record SliceSamplerResult(float[,] Samples, double[] Widths, long Evaluations, TimeSpan Elapsed)
+/// <param name="ChainDraws">Kept draws per chain, in the order of <paramref name="Samples"/>.</param>
+/// <param name="ChainMeanLogDensity">
+/// Each chain's mean log-density over its kept draws: a chain far below the others is stuck in a region of
+/// negligible mass (a local mode), which comparing these values shows.
+/// </param>
+public sealed record SliceSamplerResult(float[,] Samples, double[] Widths, long Evaluations, TimeSpan Elapsed, int[] ChainDraws, double[] ChainMeanLogDensity)
 {
     /// <summary>Log-density calls per kept draw: the sampler's cost in units of the user's density.</summary>
     public double EvaluationsPerSample => Evaluations / (double)Samples.GetLength(0);
@@ -51,21 +56,52 @@ public sealed class SliceSampler(SliceSamplerOptions options)
     public SliceSamplerResult Sample(LogDensityFunction logDensity, ReadOnlySpan<double> start, int count, ulong seed,
         IProgress<WorkProgress>? progress = null, CancellationToken cancellation = default)
     {
+        var point = start.ToArray();
+        return Sample(logDensity, Enumerable.Repeat(point, Options.Chains).ToArray(), count, seed, progress, cancellation);
+    }
+
+    /// <summary>
+    /// As <see cref="Sample(LogDensityFunction, ReadOnlySpan{double}, int, ulong, IProgress{WorkProgress}?, CancellationToken)"/>,
+    /// with chain c started at <paramref name="starts"/>[c] (several starting points let chains find several modes);
+    /// <see cref="SliceSamplerOptions.Chains"/> is ignored: there are as many chains as starts, at most one per draw.
+    /// </summary>
+    /// <param name="logDensity">The target's log-density up to a constant; called from several threads at once.</param>
+    /// <param name="starts">One start per chain, all of the same length; the density must be positive at each.</param>
+    /// <param name="count">Draws to return, split evenly over the chains.</param>
+    /// <param name="seed">Root seed of every chain's random stream.</param>
+    /// <param name="progress">Sweeps done out of all chains' sweeps; may be null.</param>
+    /// <param name="cancellation">Checked between sweeps.</param>
+    /// <exception cref="ArgumentException">An option is invalid, <paramref name="count"/> is not positive, there are no starts, or a start
+    /// is empty, of another length, not finite, or where the density is zero or NaN.</exception>
+    /// <exception cref="InvalidOperationException">The log-density returned NaN, or a bracket stepped out
+    /// <see cref="SliceSamplerOptions.MaxStepsOut"/> times.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellation"/> was cancelled.</exception>
+    public SliceSamplerResult Sample(LogDensityFunction logDensity, IReadOnlyList<double[]> starts, int count, ulong seed,
+        IProgress<WorkProgress>? progress = null, CancellationToken cancellation = default)
+    {
         Options.Validate();
         if (count < 1) throw new ArgumentException($"Slice sampling needs a positive number of draws; got {count}.", nameof(count));
-        if (start.Length == 0) throw new ArgumentException("The start point has no coordinates.", nameof(start));
-        for (int j = 0; j < start.Length; j++)
-            if (!double.IsFinite(start[j])) throw new ArgumentException($"Coordinate {j + 1} of the start point is {start[j]}.", nameof(start));
-        double startLog = logDensity(start);
-        if (double.IsNaN(startLog) || double.IsNegativeInfinity(startLog))
-            throw new ArgumentException($"The log-density is {startLog} at the start point ({string.Join(", ", start.ToArray())}); chains must start where the density is positive.", nameof(start));
+        if (starts.Count == 0) throw new ArgumentException("There are no start points.", nameof(starts));
+        int d = starts[0].Length;
+        if (d == 0) throw new ArgumentException("The start point has no coordinates.", nameof(starts));
+        int chains = Math.Min(starts.Count, count);
+        var startLogs = new double[chains];
+        for (int c = 0; c < chains; c++)
+        {
+            var start = starts[c];
+            if (start.Length != d) throw new ArgumentException($"Start point {c + 1} has {start.Length} coordinates; the first has {d}.", nameof(starts));
+            for (int j = 0; j < d; j++)
+                if (!double.IsFinite(start[j])) throw new ArgumentException($"Coordinate {j + 1} of start point {c + 1} is {start[j]}.", nameof(starts));
+            startLogs[c] = logDensity(start);
+            if (double.IsNaN(startLogs[c]) || double.IsNegativeInfinity(startLogs[c]))
+                throw new ArgumentException($"The log-density is {startLogs[c]} at the start point ({string.Join(", ", start)}); chains must start where the density is positive.", nameof(starts));
+        }
 
         var clock = Stopwatch.StartNew();
-        int d = start.Length, chains = Math.Min(Options.Chains, count);
-        var first = start.ToArray();
         var draws = new double[chains][];
         var widths = new double[chains][];
         var evaluations = new long[chains];
+        var meanLogs = new double[chains];
         long totalSweeps = 0, sweepsDone = 0;
         var perChain = new int[chains];
         for (int c = 0; c < chains; c++)
@@ -76,7 +112,8 @@ public sealed class SliceSampler(SliceSamplerOptions options)
 
         void RunChain(int c)
         {
-            var chain = new Chain(logDensity, first, startLog, Options, new Rng(Seeds.Derive(seed, Seeds.Streams.Mcmc, (ulong)c)));
+            var chain = new Chain(logDensity, starts[c], startLogs[c], Options, new Rng(Seeds.Derive(seed, Seeds.Streams.Mcmc, (ulong)c)));
+            double logSum = 0;
             var kept = new double[perChain[c] * d];
             int sweeps = Options.WarmupSweeps + perChain[c] * Options.Thin;
             for (int sweep = 0; sweep < sweeps; sweep++)
@@ -84,23 +121,21 @@ public sealed class SliceSampler(SliceSamplerOptions options)
                 cancellation.ThrowIfCancellationRequested();
                 chain.Sweep(tune: sweep < Options.WarmupSweeps);
                 int after = sweep - Options.WarmupSweeps + 1;
-                if (after > 0 && after % Options.Thin == 0) chain.Position.CopyTo(kept.AsSpan((after / Options.Thin - 1) * d, d));
+                if (after > 0 && after % Options.Thin == 0)
+                {
+                    chain.Position.CopyTo(kept.AsSpan((after / Options.Thin - 1) * d, d));
+                    logSum += chain.LogDensity;
+                }
                 long done = Interlocked.Increment(ref sweepsDone);
                 progress?.Report(new WorkProgress(done, totalSweeps));
             }
             draws[c] = kept;
             widths[c] = chain.Widths;
             evaluations[c] = chain.Evaluations;
+            meanLogs[c] = logSum / perChain[c];
         }
 
-        try
-        {
-            Parallel.For(0, chains, new ParallelOptions { MaxDegreeOfParallelism = Options.MaxThreads ?? Environment.ProcessorCount }, RunChain);
-        }
-        catch (AggregateException e) when (e.InnerExceptions.Count >= 1)
-        {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
-        }
+        ParallelLoop.For(0, chains, Options.MaxThreads, RunChain);
 
         var samples = new float[count, d];
         int row = 0;
@@ -108,7 +143,7 @@ public sealed class SliceSampler(SliceSamplerOptions options)
             for (int i = 0; i < perChain[c]; i++, row++)
                 for (int j = 0; j < d; j++) samples[row, j] = (float)draws[c][i * d + j];
         var meanWidths = Enumerable.Range(0, d).Select(j => widths.Average(w => w[j])).ToArray();
-        return new SliceSamplerResult(samples, meanWidths, evaluations.Sum(), clock.Elapsed);
+        return new SliceSamplerResult(samples, meanWidths, evaluations.Sum(), clock.Elapsed, perChain, meanLogs);
     }
 
     /// <summary>One chain's state: its position, its log-density there, its bracket widths and its random stream.</summary>
@@ -125,6 +160,7 @@ public sealed class SliceSampler(SliceSamplerOptions options)
         public double[] Position { get; } = (double[])start.Clone();
         public double[] Widths { get; } = Enumerable.Repeat(options.InitialWidth, start.Length).ToArray();
         public long Evaluations { get; private set; }
+        public double LogDensity => _log;
 
         public void Sweep(bool tune)
         {
