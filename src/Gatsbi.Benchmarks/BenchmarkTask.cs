@@ -94,7 +94,9 @@ public abstract class BenchmarkTask
                 }
         }
         if (EmbeddedData.Exists(ReferenceTaskName, number, ReferenceFileName + ".gz"))
-            return new ReferenceSource(ReferenceOrigin.Embedded, $"sbibm data bundled with Gatsbi ({ReferenceTaskName})");
+            return EmbeddedData.Exists(ReferenceTaskName, number, References.TaskReferenceGenerator.ProvenanceFileName)
+                ? new ReferenceSource(ReferenceOrigin.Generated, $"made by Gatsbi from the exact likelihood of {ReferenceTaskName} (gatsbi references) and bundled; see its {References.TaskReferenceGenerator.ProvenanceFileName}")
+                : new ReferenceSource(ReferenceOrigin.Embedded, $"sbibm data bundled with Gatsbi ({ReferenceTaskName})");
         if (this is IClosedFormPosterior)
             return new ReferenceSource(ReferenceOrigin.ClosedForm, $"drawn from the closed-form posterior of {Name}");
         return null;
@@ -120,7 +122,7 @@ public abstract class BenchmarkTask
         NamedMatrix table = source.Origin switch
         {
             ReferenceOrigin.Folder => CsvMatrix.Read(source.Description),
-            ReferenceOrigin.Embedded => EmbeddedData.ReadCsv(ReferenceTaskName, number, ReferenceFileName + ".gz"),
+            ReferenceOrigin.Embedded or ReferenceOrigin.Generated => EmbeddedData.ReadCsv(ReferenceTaskName, number, ReferenceFileName + ".gz"),
             _ => new NamedMatrix(ParameterNames, ((IClosedFormPosterior)this).SamplePosterior(
                 Observation(number), ReferenceSampleCount, new Rng(Seeds.Derive(ClosedFormReferenceSeed, Seeds.Streams.Sampling, (ulong)number)))),
         };
@@ -155,6 +157,11 @@ public enum ReferenceOrigin
     Folder,
     /// <summary>Drawn from the task's closed-form posterior with a fixed seed.</summary>
     ClosedForm,
+    /// <summary>
+    /// Made by Gatsbi's reference generator (<see cref="References.TaskReferenceGenerator"/>) from the task's exact
+    /// likelihood, for tasks sbibm's bundled files lack, and bundled with this assembly beside its provenance file.
+    /// </summary>
+    Generated,
 }
 
 /// <summary>Where the reference samples of one observation come from, as <see cref="BenchmarkTask.FindReference"/> reports it.</summary>

@@ -25,11 +25,12 @@ internal static class ReferencesCommand
         var startDraws = new Option<int>("--start-draws") { Description = "Prior draws the chains' starts are resampled from (0: every chain starts at the true parameters)", DefaultValueFactory = _ => defaults.StartDraws };
         var warmup = new Option<int>("--warmup") { Description = "Warm-up sweeps per chain", DefaultValueFactory = _ => defaults.Mcmc.WarmupSweeps };
         var thin = new Option<int>("--thin") { Description = "Sweeps per kept MCMC draw", DefaultValueFactory = _ => defaults.Mcmc.Thin };
+        var flowEpochs = new Option<int>("--flow-epochs") { Description = "Most epochs of fitting the proposal flow (it stops earlier when held-out draws stop improving)", DefaultValueFactory = _ => defaults.Flow.MaxEpochs };
         var patience = new Option<int>("--search-patience") { Description = "Batches without a larger density ratio that end the search for the rejection bound", DefaultValueFactory = _ => defaults.SearchPatience };
         var threads = new Option<int?>("--threads") { Description = "Threads for MCMC chains and likelihood batches (default: all cores)" };
         var command = new Command("references", "Reference posterior samples from a task's exact likelihood: slice MCMC, a neural spline flow proposal, rejection sampling. Resumes a stopped run.")
         {
-            task, observations, output, seed, samples, mcmcSamples, chains, startDraws, warmup, thin, patience, threads,
+            task, observations, output, seed, samples, mcmcSamples, chains, startDraws, warmup, thin, flowEpochs, patience, threads,
         };
         command.SetAction(parse => CommandRunner.Run(cancel =>
         {
@@ -43,6 +44,7 @@ internal static class ReferencesCommand
                 McmcSamples = parse.GetValue(mcmcSamples),
                 StartDraws = parse.GetValue(startDraws),
                 Mcmc = defaults.Mcmc with { Chains = parse.GetValue(chains), WarmupSweeps = parse.GetValue(warmup), Thin = parse.GetValue(thin), MaxThreads = maxThreads },
+                Flow = defaults.Flow with { MaxEpochs = parse.GetValue(flowEpochs) },
                 SearchPatience = parse.GetValue(patience),
                 MaxThreads = maxThreads,
             };
@@ -53,7 +55,7 @@ internal static class ReferencesCommand
             string root = parse.GetValue(output)!;
             ulong rootSeed = parse.GetValue(seed);
             var generator = new TaskReferenceGenerator(options);
-            string commandLine = "gatsbi " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1));
+            string commandLine = "gatsbi " + string.Join(' ', parse.Tokens.Select(t => t.Value));
             Console.WriteLine($"Reference posteriors of {benchmark.Name}, observations {string.Join(",", numbers)}, seed {rootSeed}: {options.Samples:N0} samples each, "
                               + $"{options.Mcmc.Chains} chains × {options.Mcmc.WarmupSweeps:N0} warm-up sweeps, {options.McmcSamples:N0} MCMC draws thinned by {options.Mcmc.Thin}; into {root}");
             foreach (int number in numbers)

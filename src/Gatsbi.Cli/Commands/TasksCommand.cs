@@ -37,7 +37,7 @@ internal static class TasksCommand
         _ => n.ToString(),
     };
 
-    /// <summary>"bundled", "closed form", "folder", or "missing", with counts when observations differ.</summary>
+    /// <summary>"bundled", "bundled (generated)", "closed form", "from folder", or "missing", with counts when observations differ.</summary>
     private static string ReferenceSummary(BenchmarkTask task)
     {
         var origins = Enumerable.Range(1, BenchmarkTask.ObservationCount).Select(k => task.FindReference(k)?.Origin).ToArray();
@@ -46,6 +46,7 @@ internal static class TasksCommand
             ReferenceOrigin.Embedded => "bundled",
             ReferenceOrigin.Folder => "from folder",
             ReferenceOrigin.ClosedForm => "closed form",
+            ReferenceOrigin.Generated => "bundled (generated)",
             _ => "missing",
         }, Count: g.Count())).OrderBy(g => g.Label == "missing" ? 1 : 0).ToList();
         return groups.Count == 1 && groups[0].Label != "missing"
