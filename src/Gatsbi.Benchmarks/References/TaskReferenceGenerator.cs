@@ -89,6 +89,7 @@ public sealed class TaskReferenceGenerator(ReferenceSamplerOptions options)
 /// <param name="FlowEpochs">Epochs the proposal flow trained.</param>
 /// <param name="FlowBestEpoch">The epoch whose weights the proposal used.</param>
 /// <param name="PriorWeight">The prior's weight in the proposal.</param>
+/// <param name="StudentTWeight">The weight in the proposal of the Student-t at the MCMC draws' moments.</param>
 /// <param name="BoundFactor">The factor on the largest density ratio found.</param>
 /// <param name="LogBound">log M of the final rejection pass.</param>
 /// <param name="Restarts">Rejection passes restarted because a ratio exceeded the bound.</param>
@@ -102,7 +103,7 @@ public sealed class TaskReferenceGenerator(ReferenceSamplerOptions options)
 public sealed record ReferenceProvenance(
     string Task, int Observation, ulong Seed, string? Command, string Version, int Samples,
     int McmcChains, int StartDraws, int ChainsKept, int McmcWarmupSweeps, int McmcThin, int McmcSamples, double McmcEvaluationsPerSample,
-    int FlowEpochs, int FlowBestEpoch, double PriorWeight, double BoundFactor, double LogBound, int Restarts,
+    int FlowEpochs, int FlowBestEpoch, double PriorWeight, double StudentTWeight, double BoundFactor, double LogBound, int Restarts,
     long Proposed, double AcceptanceRate, long LikelihoodEvaluations,
     double McmcSeconds, double FlowSeconds, double SearchSeconds, double RejectionSeconds)
 {
@@ -116,7 +117,7 @@ public sealed record ReferenceProvenance(
     public static ReferenceProvenance Of(string task, int observation, ulong seed, string? command, ReferenceSamplerOptions options, ReferenceSamplerResult result) =>
         new(task, observation, seed, command, BenchmarkRunner.Version, result.Samples.GetLength(0),
             options.Mcmc.Chains, options.StartDraws, result.ChainsKept, options.Mcmc.WarmupSweeps, options.Mcmc.Thin, options.McmcSamples, result.Mcmc.EvaluationsPerSample,
-            result.Flow.Epochs, result.Flow.BestEpoch, options.PriorWeight, options.BoundFactor, result.LogBound, result.Restarts,
+            result.Flow.Epochs, result.Flow.BestEpoch, options.PriorWeight, options.StudentTWeight, options.BoundFactor, result.LogBound, result.Restarts,
             result.Proposed, result.AcceptanceRate, result.LikelihoodEvaluations,
             result.Mcmc.Elapsed.TotalSeconds, result.Flow.Elapsed.TotalSeconds, result.SearchElapsed.TotalSeconds, result.RejectionElapsed.TotalSeconds);
 
