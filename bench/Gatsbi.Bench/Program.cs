@@ -18,6 +18,7 @@ var experiments = new Dictionary<string, Func<Settings, int>>
     ["application-speed"] = ApplicationSpeed.Run,
     ["application-trials"] = ApplicationTrials.Run,
     ["trajectory-spread"] = TrajectorySpread.Run,
+    ["ten-task-table"] = TenTaskTable.Run,
 };
 if (args.Length == 0 || !experiments.TryGetValue(args[0], out var experiment))
 {
