@@ -27,7 +27,7 @@ internal static class Steps
 
     public static GatsbiResult Train(SimulationSet simulations, Support? support, GatsbiOptions options, ulong seed, CancellationToken cancellation)
     {
-        using var bar = new ProgressBar("train", options.MaxEpochs * options.EnsembleSize);
+        using var bar = new ProgressBar("train", options.Epochs(simulations.Count) * options.EnsembleSize);
         var progress = bar.AsTrainingProgress();
         var result = new GatsbiTrainer(options).Train(simulations, support, seed, progress, cancellation);
         bar.Complete($"stopped: {result.StopReason}");

@@ -148,7 +148,7 @@ internal static class BenchCommand
         public IProgress<WorkProgress> SimulationProgress(BenchmarkGroup group) => Replace(new ProgressBar("simulate", group.Simulations)).AsProgress();
 
         public IProgress<WorkProgress> MethodProgress(BenchmarkGroup group, int? observation) =>
-            Replace(new ProgressBar(observation is { } k ? $"observation {k}" : "train", group.Method is GatsbiMethod g ? g.Options.MaxEpochs : group.Simulations)).AsProgress();
+            Replace(new ProgressBar(observation is { } k ? $"observation {k}" : "train", group.Method is GatsbiMethod g ? g.Options.Epochs(group.Simulations) : group.Simulations)).AsProgress();
 
         public void Trained(BenchmarkGroup group, int? observation, TrainedPosterior trained)
         {

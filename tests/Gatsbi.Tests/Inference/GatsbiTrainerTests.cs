@@ -179,6 +179,26 @@ public sealed class GatsbiTrainerTests : TorchTest
         Assert.Equal(1, GatsbiOptions.Paper().BatchSize(5));
     }
 
+    /// <summary>
+    /// MaxPasses caps the epochs at passes × training pairs / batch: with the hold-out of 100 and batches of a tenth
+    /// of the budget (at most 256), 311 passes give 1,000 simulations ⌈311 · 900 / 100⌉ = 2,799 epochs and leave
+    /// 10,000 (⌈311 · 9,900 / 256⌉ = 12,027) and 100,000 at the 12,000 of MaxEpochs. A trained run stops there.
+    /// </summary>
+    [Fact]
+    public void Max_passes_caps_the_epochs_of_small_budgets()
+    {
+        var capped = GatsbiOptions.Fast() with { MaxPasses = 311 };
+        Assert.Equal(2_799, capped.Epochs(1_000));
+        Assert.Equal(12_000, capped.Epochs(10_000));
+        Assert.Equal(12_000, capped.Epochs(100_000));
+        Assert.Equal(12_000, (GatsbiOptions.Fast() with { MaxPasses = null }).Epochs(1_000));
+
+        // 300 simulations: 200 training pairs in batches of 30, so 0.6 passes are ⌈0.6 · 200 / 30⌉ = 4 epochs.
+        var result = new GatsbiTrainer(Tiny with { MaxEpochs = 50, MaxPasses = 0.6 }).Train(Simulate(300), TwoMoonsSupport, seed: 1);
+        using var posterior = result.Posterior;
+        Assert.Equal(4, result.Epochs);
+    }
+
     [Fact]
     public void A_cancelled_run_stops_after_the_current_epoch_and_returns_a_posterior()
     {

@@ -119,6 +119,25 @@ public sealed record GatsbiOptions
     /// </summary>
     public int MaxEpochs { get; init; } = 20_000;
 
+    /// <summary>
+    /// Caps the epochs of an amortised run at this many passes of the generator over the training pairs (an epoch
+    /// passes one batch), so that a small budget is not trained far past the point where the networks start to
+    /// memorise its few pairs; null (the default, and in both presets) for no cap. 311 is just above the 310.3
+    /// passes <see cref="Fast"/>'s 12,000 epochs make over 10,000 simulations (9,900 training pairs in batches of
+    /// 256): it changes nothing from 10,000 simulations up and gives 1,000 simulations 2,799 epochs, which helps
+    /// gaussian_linear there and hurts two_moons (docs/study.md).
+    /// </summary>
+    public double? MaxPasses { get; init; }
+
+    /// <summary>
+    /// The epochs an amortised run on <paramref name="simulations"/> simulations (the count before the hold-out
+    /// split) trains unless stopped early: <see cref="MaxEpochs"/>, or fewer where <see cref="MaxPasses"/> caps them,
+    /// ⌈passes · training pairs / <see cref="BatchSize"/>⌉.
+    /// </summary>
+    public int Epochs(int simulations) => MaxPasses is { } passes
+        ? Math.Clamp((int)Math.Ceiling(passes * Math.Max(1, simulations - HoldOut) / BatchSize(simulations)), 1, MaxEpochs)
+        : MaxEpochs;
+
     /// <summary>Wall-clock cap; null for none. Using it makes the epoch count, and so the result, depend on machine speed.</summary>
     public TimeSpan? MaxTrainingTime { get; init; }
 
@@ -250,6 +269,7 @@ public sealed record GatsbiOptions
         Require(HoldOut >= 2, nameof(HoldOut), "at least 2 (hold-out metrics need a standard deviation)", HoldOut);
         Require(LogEvery >= 1, nameof(LogEvery), "at least 1", LogEvery);
         Require(MaxEpochs >= 1, nameof(MaxEpochs), "at least 1", MaxEpochs);
+        Require(MaxPasses is null || MaxPasses > 0, nameof(MaxPasses), "positive or null", MaxPasses?.ToString() ?? "null");
         Require(FinalLearningRateFraction is > 0 and <= 1, nameof(FinalLearningRateFraction), "in (0, 1]", FinalLearningRateFraction);
         Require(Threads is null or >= 1, nameof(Threads), "at least 1", Threads ?? 0);
         Require(MaxTrainingTime is null || MaxTrainingTime > TimeSpan.Zero, nameof(MaxTrainingTime), "positive", MaxTrainingTime ?? TimeSpan.Zero);

@@ -108,7 +108,8 @@ public sealed class GatsbiTrainer(GatsbiOptions options)
             try
             {
                 var clock = Stopwatch.StartNew();
-                var outcomes = TrainMembers(members, [new TrainingRound(train, batchSize)], holdOut, fitStandardization: true, threads, progress, cancellation);
+                var outcomes = TrainMembers(members, [new TrainingRound(train, batchSize)], holdOut, fitStandardization: true, threads, progress, cancellation,
+                    maxEpochs: Options.Epochs(simulations.Count));
                 return new GatsbiResult(TakePosterior(members, support), outcomes[0].Log, CombinedReason(outcomes), outcomes.Sum(o => o.Epochs), dropped, threads, clock.Elapsed)
                 {
                     MemberLogs = outcomes.Select(o => (IReadOnlyList<TrainingRecord>)o.Log).ToArray(),
@@ -187,13 +188,15 @@ public sealed class GatsbiTrainer(GatsbiOptions options)
     }
 
     /// <summary>
-    /// Trains every member on <paramref name="rounds"/> for <see cref="GatsbiOptions.MaxEpochs"/> epochs (or
+    /// Trains every member on <paramref name="rounds"/> for <paramref name="maxEpochs"/> epochs (default <see cref="GatsbiOptions.MaxEpochs"/>; or
     /// until a stopping rule, the time budget or cancellation), side by side when the cores allow, each with
     /// the random streams of its own seed, or of <paramref name="streamSeed"/>(member index) when given. Takes the torch gate and sets the thread count for the duration.
     /// </summary>
     internal MemberOutcome[] TrainMembers(IReadOnlyList<GatsbiMember> members, IReadOnlyList<TrainingRound> rounds, SimulationSet holdOut,
-        bool fitStandardization, int threads, IProgress<TrainingProgress>? progress, CancellationToken cancellation, Func<int, ulong>? streamSeed = null)
+        bool fitStandardization, int threads, IProgress<TrainingProgress>? progress, CancellationToken cancellation, Func<int, ulong>? streamSeed = null,
+        int? maxEpochs = null)
     {
+        int epochBudget = maxEpochs ?? Options.MaxEpochs;
         lock (TorchProcessState.Gate)
         {
             int previousThreads = torch.get_num_threads();
@@ -203,14 +206,14 @@ public sealed class GatsbiTrainer(GatsbiOptions options)
                 int k = members.Count;
                 var outcomes = new MemberOutcome[k];
                 var clock = Stopwatch.StartNew();
-                var shared = progress is null ? null : new EnsembleProgress(progress, k * Options.MaxEpochs);
+                var shared = progress is null ? null : new EnsembleProgress(progress, k * epochBudget);
                 int parallel = Math.Min(k, Options.ParallelMembers ?? Math.Max(1, Environment.ProcessorCount / threads));
                 void TrainOne(int m)
                 {
                     var member = members[m];
                     var remaining = Options.MaxTrainingTime - clock.Elapsed;
                     ulong seed = streamSeed?.Invoke(m) ?? member.Seed;
-                    using var run = new AdversarialRun(Options with { MaxTrainingTime = remaining }, member.Generator, member.Discriminator, rounds, holdOut, seed, fitStandardization);
+                    using var run = new AdversarialRun(Options with { MaxTrainingTime = remaining, MaxEpochs = epochBudget }, member.Generator, member.Discriminator, rounds, holdOut, seed, fitStandardization);
                     var (log, reason, epochs, _) = run.Execute(shared, cancellation);
                     outcomes[m] = new MemberOutcome(log, reason, epochs);
                 }
