@@ -115,13 +115,6 @@ public sealed class BenchmarkRunner
     private void RunGroup(BenchmarkGroup group, List<int> observations, ResultsFile results, IBenchmarkObserver observer, CancellationToken cancellation)
     {
         var task = group.Task;
-        // A missing reference is known before any compute is spent: record it and score the rest.
-        foreach (int k in observations.Where(k => !task.HasReferencePosterior(k)).ToList())
-        {
-            Fail(results, observer, Key(group, k), new MissingReferenceException(task, k));
-            observations.Remove(k);
-        }
-        if (observations.Count == 0) return;
         observer.GroupStarting(group, observations);
 
         switch (group.Method)

@@ -30,10 +30,8 @@ internal static class DemoCommand
         {
             var task = TaskRegistry.Get(parse.GetValue(taskName)!, parse.GetValue(references));
             int number = parse.GetValue(observation);
-            // Check for the reference before spending the compute, and say what will be skipped.
-            var referenceSource = task.FindReference(number);
-            if (referenceSource is null)
-                Console.Error.WriteLine($"warning: {new MissingReferenceException(task, number).Message} Training and sampling go ahead; the C2ST score is skipped.");
+            // Read the reference before spending the compute: a broken file in --references fails now, not after training.
+            var reference = task.ReferencePosterior(number);
             Presets.RequireAtLeast(1, parse.GetValue(simulations), "--simulations");
             var x0 = task.Observation(number);
             string dir = parse.GetValue(output)!;
@@ -51,14 +49,12 @@ internal static class DemoCommand
             });
             Steps.WriteTrainingOutputs(dir, result.Log, posterior, info);
 
-            var reference = referenceSource is null ? null : task.ReferencePosterior(number);
             var samples = Steps.Sample(posterior, x0, BenchmarkTask.ReferenceSampleCount, root);
             string csv = Path.Combine(dir, "samples.csv");
             CsvMatrix.Write(csv, new NamedMatrix(task.ParameterNames, samples.Samples));
             Console.WriteLine($"Samples: {csv}");
             Steps.WritePairPlot(Path.Combine(dir, "pairplot.png"), task.ParameterNames, samples.Samples, reference,
                 task.Prior.Support, task.TrueParameters(number), $"{task.Name}, observation {number}: GATSBI vs reference");
-            if (reference is null) return 0;
 
             var c2st = Steps.C2st(reference, samples.Samples, new C2stOptions(), cancel);
             Console.WriteLine($"C2ST = {Steps.Format(c2st.Accuracy)} (observation {number}; 0.5 is perfect)");

@@ -66,17 +66,6 @@ public sealed class BenchmarkRunnerTests : TorchTest, IDisposable
     }
 
     [Fact]
-    public void Missing_references_are_recorded_before_training()
-    {
-        var results = new ResultsFile(Path.Combine(_temp.Path, "results.csv"));
-        var method = new ExactTwoMoons();
-        SmallRunner.Run(new BenchmarkPlan(["sir"], [method], [300], [1], [1]), results);
-        var row = Assert.Single(results.Read());
-        Assert.StartsWith("error: sir has no reference posterior samples for observation 1", row.Status);
-        Assert.Equal(0, method.TrainCalls);
-    }
-
-    [Fact]
     public void Gatsbi_method_trains_through_the_library_trainer()
     {
         var results = new ResultsFile(Path.Combine(_temp.Path, "results.csv"));

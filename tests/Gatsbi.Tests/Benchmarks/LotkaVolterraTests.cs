@@ -34,7 +34,7 @@ public sealed class LotkaVolterraTests
         {
             Assert.Equal(4, Task.TrueParameters(k).Length);
             Assert.Equal(20, Task.Observation(k).Length);
-            Assert.False(Task.HasReferencePosterior(k));
+            Assert.Equal(ReferenceOrigin.Generated, Task.FindReference(k)!.Origin);
         }
     }
 

@@ -26,7 +26,7 @@ public sealed class SirTests
         {
             Assert.Equal(2, Task.TrueParameters(k).Length);
             Assert.Equal(10, Task.Observation(k).Length);
-            Assert.False(Task.HasReferencePosterior(k));
+            Assert.Equal(ReferenceOrigin.Generated, Task.FindReference(k)!.Origin);
         }
     }
 

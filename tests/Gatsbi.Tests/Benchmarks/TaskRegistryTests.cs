@@ -18,8 +18,8 @@ public sealed class TaskRegistryTests
     {
         Assert.Equal(["two_moons", "slcp", "slcp_distractors", "gaussian_linear", "gaussian_linear_uniform", "gaussian_mixture",
             "bernoulli_glm", "bernoulli_glm_raw", "sir", "lotka_volterra"], TaskRegistry.Names);
-        Assert.False(TaskRegistry.Get("sir").HasReferencePosterior(1));
-        Assert.Throws<MissingReferenceException>(() => TaskRegistry.Get("lotka_volterra").ReferencePosterior(1));
+        Assert.Equal(ReferenceOrigin.Generated, TaskRegistry.Get("sir").FindReference(1)!.Origin);
+        Assert.Equal(ReferenceOrigin.Generated, TaskRegistry.Get("lotka_volterra").FindReference(1)!.Origin);
     }
 
     [Theory]
