@@ -188,9 +188,8 @@ public sealed class ReferenceSampler(ReferenceSamplerOptions options)
     private NpeResult FitFlow(float[,] draws, ulong seed, IProgress<WorkProgress>? progress, CancellationToken cancellation)
     {
         var constant = new float[draws.GetLength(0), 1];
-        var stage = Stage(progress, "fitting the proposal flow");
-        var epochs = progress is null ? null : new SyncProgress<TrainingProgress>(p => stage!.Report(new WorkProgress(p.Epoch, p.MaxEpochs)));
-        return new NpeTrainer(Options.Flow).Train(new SimulationSet(draws, constant), support: null, Seeds.Derive(seed, Seeds.Streams.Networks), epochs, cancellation);
+        return new NpeTrainer(Options.Flow).Train(new SimulationSet(draws, constant), support: null, Seeds.Derive(seed, Seeds.Streams.Networks),
+            TrainingAsWork.Of(Stage(progress, "fitting the proposal flow")), cancellation);
     }
 
     /// <summary>
@@ -262,11 +261,11 @@ public sealed class ReferenceSampler(ReferenceSamplerOptions options)
     }
 
     private static IProgress<WorkProgress>? Stage(IProgress<WorkProgress>? progress, string name) =>
-        progress is null ? null : new SyncProgress<WorkProgress>(p => progress.Report(p with { Status = name }));
+        progress is null ? null : new StageProgress(progress, name);
 
-    /// <summary>Reports synchronously on the caller's thread, unlike <see cref="Progress{T}"/>, which posts to a captured context.</summary>
-    private sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
+    /// <summary>Names the stage in every report, synchronously on the caller's thread (unlike <see cref="Progress{T}"/>, which posts to a captured context).</summary>
+    private sealed class StageProgress(IProgress<WorkProgress> inner, string name) : IProgress<WorkProgress>
     {
-        public void Report(T value) => report(value);
+        public void Report(WorkProgress value) => inner.Report(value with { Status = name });
     }
 }
