@@ -133,6 +133,16 @@ public abstract class BenchmarkTask
         return table.Rows > ReferenceSampleCount ? table.Values.SliceRows(0, ReferenceSampleCount) : table.Values;
     }
 
+    /// <summary>
+    /// True when every value of <paramref name="x"/> is NaN: the row an ODE task's simulator returns for a failed
+    /// solve, which its likelihood treats as that θ's only outcome.
+    /// </summary>
+    protected static bool IsFailedSimulationRow(ReadOnlySpan<float> x)
+    {
+        foreach (float v in x) if (!float.IsNaN(v)) return false;
+        return true;
+    }
+
     /// <summary>sbibm compares against the first 10,000 reference samples.</summary>
     public const int ReferenceSampleCount = 10_000;
 

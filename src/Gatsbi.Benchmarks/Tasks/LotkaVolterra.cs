@@ -74,7 +74,7 @@ public sealed class LotkaVolterra : BenchmarkTask, ITractableLikelihood
     public double LogLikelihood(ReadOnlySpan<float> theta, ReadOnlySpan<float> x)
     {
         var logMean = LogMeans(theta);
-        if (logMean is null) return IsNaNRow(x) ? 0 : double.NegativeInfinity;
+        if (logMean is null) return IsFailedSimulationRow(x) ? 0 : double.NegativeInfinity;
         return LogNormalLogDensity(logMean, x);
     }
 
@@ -106,13 +106,6 @@ public sealed class LotkaVolterra : BenchmarkTask, ITractableLikelihood
             sum += LogNormaliser - logX - 0.5 * z * z;
         }
         return sum;
-    }
-
-    /// <summary>True when every value is NaN: the row the simulator returns for a failed solve.</summary>
-    private static bool IsNaNRow(ReadOnlySpan<float> x)
-    {
-        foreach (float v in x) if (!float.IsNaN(v)) return false;
-        return true;
     }
 
     /// <summary>

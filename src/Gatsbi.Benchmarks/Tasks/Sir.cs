@@ -75,7 +75,7 @@ public sealed class Sir : BenchmarkTask, ITractableLikelihood
     public double LogLikelihood(ReadOnlySpan<float> theta, ReadOnlySpan<float> x)
     {
         var p = SuccessProbabilities(theta);
-        if (p is null) return IsNaNRow(x) ? 0 : double.NegativeInfinity;
+        if (p is null) return IsFailedSimulationRow(x) ? 0 : double.NegativeInfinity;
         return BinomialLogPmf(p, x);
     }
 
@@ -94,13 +94,6 @@ public sealed class Sir : BenchmarkTask, ITractableLikelihood
         var p = new double[SummaryCount];
         for (int k = 0; k < SummaryCount; k++) p[k] = Math.Clamp(Math.Clamp(infected[k] / (float)Population, 0f, 1f), eps, 1 - eps);
         return p;
-    }
-
-    /// <summary>True when every value is NaN: the row the simulator returns for a failed solve.</summary>
-    private static bool IsNaNRow(ReadOnlySpan<float> x)
-    {
-        foreach (float v in x) if (!float.IsNaN(v)) return false;
-        return true;
     }
 
     /// <summary>log Γ(1001) = log 1000!, the binomial coefficient's θ- and x-free part.</summary>

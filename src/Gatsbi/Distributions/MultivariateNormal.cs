@@ -94,17 +94,8 @@ public sealed class MultivariateNormal : IPrior, IDensity
     {
         if (theta.Length != Dimension)
             throw new ArgumentException($"θ has {theta.Length} values; this distribution has dimension {Dimension}.");
-        // Solve L·w = θ − μ; the quadratic form is |w|².
-        int d = Dimension;
-        Span<double> w = stackalloc double[d];
-        double quadratic = 0;
-        for (int i = 0; i < d; i++)
-        {
-            double sum = theta[i] - _mean[i];
-            for (int k = 0; k < i; k++) sum -= _choleskyFactor[i, k] * w[k];
-            w[i] = sum / _choleskyFactor[i, i];
-            quadratic += w[i] * w[i];
-        }
-        return _logNormaliser - 0.5 * quadratic;
+        Span<double> difference = stackalloc double[Dimension];
+        for (int i = 0; i < difference.Length; i++) difference[i] = theta[i] - _mean[i];
+        return _logNormaliser - 0.5 * Cholesky.SquaredWhitenedNorm(_choleskyFactor, difference);
     }
 }

@@ -58,4 +58,21 @@ public static class Cholesky
             b[i] = sum / l[i, i];
         }
     }
+
+    /// <summary>
+    /// |L⁻¹·v|², by forward substitution into <paramref name="v"/> (overwritten): the squared Mahalanobis length of
+    /// v under the covariance L·Lᵀ, which every Gaussian-family density needs.
+    /// </summary>
+    public static double SquaredWhitenedNorm(double[,] l, Span<double> v)
+    {
+        double squared = 0;
+        for (int i = 0; i < v.Length; i++)
+        {
+            double sum = v[i];
+            for (int k = 0; k < i; k++) sum -= l[i, k] * v[k];
+            v[i] = sum / l[i, i];
+            squared += v[i] * v[i];
+        }
+        return squared;
+    }
 }

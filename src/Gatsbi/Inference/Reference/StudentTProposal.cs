@@ -62,16 +62,9 @@ internal sealed class StudentTProposal
     /// <summary>log t(u): the normaliser minus ((ν + d)/2)·log(1 + |L⁻¹(u − m)|²/ν).</summary>
     public double LogDensity(ReadOnlySpan<double> u)
     {
-        int d = Dimension;
-        Span<double> w = stackalloc double[d];
-        double squared = 0;
-        for (int i = 0; i < d; i++)
-        {
-            double sum = u[i] - mean[i];
-            for (int j = 0; j < i; j++) sum -= factor[i, j] * w[j];
-            w[i] = sum / factor[i, i];
-            squared += w[i] * w[i];
-        }
-        return logNormaliser - (Degrees + d) / 2.0 * Math.Log(1 + squared / Degrees);
+        Span<double> difference = stackalloc double[Dimension];
+        for (int i = 0; i < difference.Length; i++) difference[i] = u[i] - mean[i];
+        double squared = Cholesky.SquaredWhitenedNorm(factor, difference);
+        return logNormaliser - (Degrees + Dimension) / 2.0 * Math.Log(1 + squared / Degrees);
     }
 }
