@@ -19,6 +19,7 @@ var experiments = new Dictionary<string, Func<Settings, int>>
     ["application-trials"] = ApplicationTrials.Run,
     ["trajectory-spread"] = TrajectorySpread.Run,
     ["ten-task-table"] = TenTaskTable.Run,
+    ["fuzz-readers"] = FuzzReaders.Run,
 };
 if (args.Length == 0 || !experiments.TryGetValue(args[0], out var experiment))
 {

@@ -54,8 +54,9 @@ internal sealed class CsvAppender : IMatrixAppender
     }
 
     /// <summary>
-    /// The (decompressed) bytes of the file up to its last line end: what a stopped writer finished. A
-    /// gzip stream cut off mid-member yields what could be decompressed.
+    /// The (decompressed) bytes of the file up to its last line end: what a stopped writer finished. Of a
+    /// gzip file only the complete members count, each a whole batch whose checksum matched: a last member
+    /// cut off by the stop is left out, but damage anywhere else is an error (see <see cref="CheckedGzipStream"/>).
     /// </summary>
     public static byte[] FinishedLines(string path)
     {
@@ -63,18 +64,9 @@ internal sealed class CsvAppender : IMatrixAppender
         if (MatrixFile.FormatOf(path) == MatrixFormat.CsvGzip)
         {
             using var output = new MemoryStream();
-            using (var input = new GZipStream(File.OpenRead(path), CompressionMode.Decompress))
-            {
-                try
-                {
-                    input.CopyTo(output);
-                }
-                catch (InvalidDataException)
-                {
-                    // A member cut off by a stop: keep the lines before it.
-                }
-            }
-            content = output.ToArray();
+            using var input = CheckedGzipStream.Open(path, endMayBeCutOff: true);
+            input.CopyTo(output);
+            content = output.GetBuffer()[..(int)input.CompleteLength];
         }
         else
         {

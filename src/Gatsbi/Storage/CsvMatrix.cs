@@ -23,13 +23,18 @@ public sealed record NamedMatrix(string[] ColumnNames, float[,] Values)
 /// </summary>
 public static class CsvMatrix
 {
+    /// <summary>UTF-8 that rejects invalid bytes (rather than reading them as U+FFFD into a column name) and skips a byte order mark.</summary>
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: true, throwOnInvalidBytes: true);
+
     /// <summary>
-    /// Reads <paramref name="path"/>, decompressing it when its name ends in .gz. Cells are split at every comma
-    /// (quoted cells are not supported), header names are trimmed of spaces and quotes, blank lines are skipped
-    /// and numbers are parsed in the invariant culture.
+    /// Reads <paramref name="path"/>, decompressing it when its name ends in .gz (every gzip member's checksum
+    /// and length are checked, and a file cut off anywhere is an error). Cells are split at every comma
+    /// (quoted cells are not supported), header names are trimmed of spaces and quotes, blank lines are
+    /// skipped, a last line needs no line end, and numbers are parsed in the invariant culture, non-finite
+    /// ones as NumPy, pandas, C and .NET write them (<c>nan</c>, <c>inf</c>, <c>-inf</c>, <c>Infinity</c>, …, in any case).
     /// </summary>
     /// <exception cref="FileNotFoundException">There is no file at <paramref name="path"/>.</exception>
-    /// <exception cref="InvalidDataException">The file is bzip2-compressed, has no header, a row with the wrong number of cells, or a cell that is not a number.</exception>
+    /// <exception cref="InvalidDataException">The file is bzip2-compressed, a damaged or truncated gzip file, not UTF-8 text, has no header, a row with the wrong number of cells, or a cell that is not a number.</exception>
     public static NamedMatrix Read(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"CSV file not found: {path}", path);
@@ -40,19 +45,33 @@ public static class CsvMatrix
     }
 
     /// <summary>As <see cref="Read(string)"/> from an already decompressed UTF-8 stream, which is read to its end and disposed; <paramref name="sourceName"/> names it in errors.</summary>
-    /// <exception cref="InvalidDataException">The text has no header, a row with the wrong number of cells, or a cell that is not a number.</exception>
+    /// <exception cref="InvalidDataException">The text is not UTF-8, has no header, a row with the wrong number of cells, or a cell that is not a number.</exception>
     public static NamedMatrix Read(Stream stream, string sourceName)
     {
-        using var reader = new StreamReader(stream, Encoding.UTF8);
-        string? header = reader.ReadLine();
+        using var reader = new StreamReader(stream, StrictUtf8, detectEncodingFromByteOrderMarks: false, bufferSize: 1 << 16);
+        int lineNumber = 0;
+        string? NextLine()
+        {
+            try
+            {
+                lineNumber++;
+                return reader.ReadLine();
+            }
+            catch (DecoderFallbackException e)
+            {
+                // The reader decodes a block ahead of the line it returns, so the bad bytes are at this line or soon after.
+                throw new InvalidDataException(
+                    $"{sourceName}, line {lineNumber} or soon after: the text is not valid UTF-8 (bytes {Convert.ToHexString(e.BytesUnknown ?? [])}); save the file as UTF-8.", e);
+            }
+        }
+
+        string? header = NextLine();
         if (header is null) throw new InvalidDataException($"{sourceName}: the file is empty; expected a header row of column names.");
         var names = header.Split(',').Select(s => s.Trim().Trim('"')).ToArray();
         var rows = new List<float[]>();
-        int lineNumber = 1;
         string? line;
-        while ((line = reader.ReadLine()) is not null)
+        while ((line = NextLine()) is not null)
         {
-            lineNumber++;
             if (line.Length == 0) continue;
             var cells = line.Split(',');
             if (cells.Length != names.Length)
@@ -61,13 +80,18 @@ public static class CsvMatrix
             for (int j = 0; j < cells.Length; j++)
             {
                 var cell = cells[j].Trim();
-                if (!float.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out row[j]))
-                    throw new InvalidDataException($"{sourceName}, line {lineNumber}, column {j + 1} ('{names[j]}'): '{cell}' is not a number.");
+                if (!NumberText.TryParse(cell, out row[j]))
+                    throw new InvalidDataException($"{sourceName}, line {lineNumber}, column {j + 1} ('{names[j]}'): {DescribeCell(cell)}");
             }
             rows.Add(row);
         }
         return new NamedMatrix(names, Matrices.FromRows(rows, names.Length));
     }
+
+    /// <summary>Why a cell is not a number, with a hint for the empty cell that pandas' to_csv writes for a missing value.</summary>
+    private static string DescribeCell(string cell) => cell.Length == 0
+        ? "the cell is empty; expected a number (write a missing value as nan, e.g. with pandas' to_csv(na_rep='nan'))."
+        : $"'{(cell.Length <= 40 ? cell : cell[..37] + "...")}' is not a number.";
 
     /// <summary>
     /// Writes <paramref name="table"/> atomically (see <see cref="AtomicFile"/>), gzip-compressed when the name
@@ -117,9 +141,6 @@ public static class CsvMatrix
     public static string[] DefaultNames(string prefix, int count) =>
         Enumerable.Range(1, count).Select(i => $"{prefix}_{i}").ToArray();
 
-    private static Stream OpenRead(string path)
-    {
-        Stream file = File.OpenRead(path);
-        return path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? new GZipStream(file, CompressionMode.Decompress) : file;
-    }
+    private static Stream OpenRead(string path) =>
+        path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? CheckedGzipStream.Open(path) : File.OpenRead(path);
 }

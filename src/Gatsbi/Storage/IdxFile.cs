@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.IO.Compression;
 
 namespace Gatsbi.Storage;
 
@@ -24,15 +23,20 @@ public static class IdxFile
 
     /// <summary>
     /// The images of an IDX file as count × (rows·columns) floats in [0, 1]; at most
-    /// <paramref name="maxImages"/> of them (the first ones) when given, which reads only that part.
+    /// <paramref name="maxImages"/> of them (the first ones) when given. The file must hold exactly the
+    /// images its header declares; a gzip file is decompressed to its end even when fewer are kept, since
+    /// only its end holds the checksum that vouches for the part read.
     /// </summary>
+    /// <exception cref="FileNotFoundException">There is no file at <paramref name="path"/>.</exception>
+    /// <exception cref="InvalidDataException">The file is not an IDX file of images, is truncated, holds more than its header declares, or is a damaged gzip file.</exception>
     public static ImageSet ReadImages(string path, int? maxImages = null)
     {
         using var stream = Open(path);
         return ReadImages(stream, path, maxImages);
     }
 
-    /// <summary>As <see cref="ReadImages(string, int?)"/> from an already decompressed stream; <paramref name="sourceName"/> names it in errors.</summary>
+    /// <summary>As <see cref="ReadImages(string, int?)"/> from an already decompressed stream, read to its end; <paramref name="sourceName"/> names it in errors.</summary>
+    /// <exception cref="InvalidDataException">The data is not an IDX file of images, is truncated, or holds more than its header declares.</exception>
     public static ImageSet ReadImages(Stream stream, string sourceName, int? maxImages = null)
     {
         if (maxImages is < 0) throw new ArgumentOutOfRangeException(nameof(maxImages), $"maxImages must not be negative; got {maxImages}.");
@@ -40,36 +44,53 @@ public static class IdxFile
         int stored = dims[0], rows = dims[1], columns = dims[2];
         if (rows == 0 || columns == 0)
             throw new InvalidDataException($"{sourceName}: images of {rows}×{columns} pixels are empty.");
-        int count = Math.Min(stored, maxImages ?? int.MaxValue);
         long pixelCount = (long)rows * columns;
-        if (count > 0 && pixelCount * count > Array.MaxLength)
-            throw new InvalidDataException($"{sourceName}: {count} images of {rows}×{columns} do not fit in one array; pass a smaller maxImages.");
-        var pixels = new float[count, rows * columns];
-        ReadBytesAsUnitFloats(stream, sourceName, pixels.AsSpan(), (long)stored * pixelCount);
+        int count = Math.Min(stored, maxImages ?? int.MaxValue);
+        // The image size alone first, so that the product below cannot overflow.
+        if (pixelCount > Array.MaxLength)
+            throw new InvalidDataException($"{sourceName}: images of {rows}×{columns} pixels are larger than one array can hold ({Array.MaxLength}).");
+        if (pixelCount * count > Array.MaxLength)
+            throw new InvalidDataException($"{sourceName}: {count} images of {rows}×{columns} pixels do not fit in one array; pass a smaller maxImages.");
+        var bytes = ReadDeclared(stream, sourceName, count * pixelCount, stored * pixelCount, "bytes of pixels");
+        var pixels = new float[count, pixelCount];
+        var target = pixels.AsSpan();
+        for (int i = 0; i < bytes.Length; i++) target[i] = bytes[i] / 255f;
         return new ImageSet(pixels, rows, columns, sourceName);
     }
 
-    /// <summary>The labels of a 1-D IDX label file (magic 0x00000801), at most <paramref name="maxLabels"/> of them.</summary>
+    /// <summary>The labels of a 1-D IDX label file (magic 0x00000801), at most <paramref name="maxLabels"/> of them; the file is checked as in <see cref="ReadImages(string, int?)"/>.</summary>
+    /// <exception cref="FileNotFoundException">There is no file at <paramref name="path"/>.</exception>
+    /// <exception cref="InvalidDataException">The file is not an IDX file of labels, is truncated, holds more than its header declares, or is a damaged gzip file.</exception>
     public static int[] ReadLabels(string path, int? maxLabels = null)
     {
         if (maxLabels is < 0) throw new ArgumentOutOfRangeException(nameof(maxLabels), $"maxLabels must not be negative; got {maxLabels}.");
         using var stream = Open(path);
         var dims = ReadHeader(stream, path, LabelsMagic, "labels (1-D unsigned bytes)");
         int count = Math.Min(dims[0], maxLabels ?? int.MaxValue);
-        var bytes = new byte[count];
-        int read = stream.ReadAtLeast(bytes, count, throwOnEndOfStream: false);
-        if (read < count)
-            throw new InvalidDataException($"{path}: the file is truncated: expected {dims[0]} bytes of labels, got {read}.");
-        return bytes.Select(b => (int)b).ToArray();
+        return ReadDeclared(stream, path, count, dims[0], "bytes of labels").Select(b => (int)b).ToArray();
     }
 
     /// <summary>Opens <paramref name="path"/>, decompressing it when its name ends in .gz.</summary>
     private static Stream Open(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"IDX file not found: {path}", path);
-        Stream file = File.OpenRead(path);
-        if (!path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase)) return new BufferedStream(file, 1 << 16);
-        return new BufferedStream(new GZipStream(file, CompressionMode.Decompress), 1 << 16);
+        Stream file = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? CheckedGzipStream.Open(path) : File.OpenRead(path);
+        return new BufferedStream(file, 1 << 16);
+    }
+
+    /// <summary>
+    /// The first <paramref name="keep"/> of the <paramref name="declared"/> data bytes the header promises,
+    /// after checking that the rest of the stream holds exactly the others.
+    /// </summary>
+    private static byte[] ReadDeclared(Stream stream, string sourceName, long keep, long declared, string what)
+    {
+        var bytes = DeclaredBytes.Read(stream, (int)keep);
+        long rest = DeclaredBytes.Remaining(stream);
+        if (bytes.Length + rest < declared)
+            throw new InvalidDataException($"{sourceName}: the file is truncated: expected {declared} {what}, got {bytes.Length + rest}.");
+        if (bytes.Length + rest > declared)
+            throw new InvalidDataException($"{sourceName}: the header declares {declared} {what}, but the file holds {bytes.Length + rest}; the header or the file is damaged.");
+        return bytes;
     }
 
     /// <summary>Reads and checks the magic number and the sizes; returns the sizes.</summary>
@@ -101,29 +122,5 @@ public static class IdxFile
         int read = stream.ReadAtLeast(word, 4, throwOnEndOfStream: false);
         if (read < 4) throw new InvalidDataException($"{sourceName}: the file is truncated: expected 4 bytes for {what}, got {read}.");
         return BinaryPrimitives.ReadInt32BigEndian(word);
-    }
-
-    /// <summary>
-    /// Fills <paramref name="target"/> with the next bytes divided by 255. <paramref name="declared"/> is the
-    /// number of pixel bytes the header promises, for the truncation message.
-    /// </summary>
-    private static void ReadBytesAsUnitFloats(Stream stream, string sourceName, Span<float> target, long declared)
-    {
-        var buffer = new byte[1 << 16];
-        int done = 0;
-        while (done < target.Length)
-        {
-            int want = Math.Min(buffer.Length, target.Length - done);
-            int read = stream.ReadAtLeast(buffer.AsSpan(0, want), want, throwOnEndOfStream: false);
-            for (int i = 0; i < read; i++) target[done + i] = buffer[i] / 255f;
-            done += read;
-            if (read < want)
-            {
-                // Count what the file does hold, so that the message says how much is missing.
-                long got = done;
-                while ((read = stream.Read(buffer)) > 0) got += read;
-                throw new InvalidDataException($"{sourceName}: the file is truncated: expected {declared} bytes of pixels, got {got}.");
-            }
-        }
     }
 }

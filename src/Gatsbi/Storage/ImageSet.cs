@@ -20,8 +20,8 @@ public sealed record ImageSet
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
-        if (pixels.GetLength(1) != height * width)
-            throw new ArgumentException($"{source}: images of {height}×{width} need {height * width} columns; the pixel matrix has {pixels.GetLength(1)}.", nameof(pixels));
+        if (pixels.GetLength(1) != (long)height * width)
+            throw new ArgumentException($"{source}: images of {height}×{width} need {(long)height * width} columns; the pixel matrix has {pixels.GetLength(1)}.", nameof(pixels));
         Pixels = pixels;
         Height = height;
         Width = width;

@@ -7,7 +7,8 @@ namespace Gatsbi.Storage;
 /// (<c>&lt;f4</c>), C order, with the header laid out exactly as NumPy's own <c>np.save</c> lays it out, so
 /// the bytes are the same as NumPy would write. Reads versions 1.0, 2.0 and 3.0 with dtype <c>&lt;f4</c>,
 /// <c>&lt;f8</c>, <c>&lt;i4</c>, <c>&lt;i8</c>, <c>|u1</c> or <c>|b1</c> in C order; a 1-D array reads as one column.
-/// Bytes after the data are ignored, as NumPy ignores them.
+/// Bytes after the data are ignored, as NumPy ignores them; a file too short for the shape in its header
+/// fails as truncated before the matrix is allocated, so that a damaged shape cannot ask for gigabytes.
 /// </summary>
 public static class NpyFile
 {
@@ -27,24 +28,29 @@ public static class NpyFile
     {
         var header = NpyHeader.Read(stream, sourceName);
         var (rows, columns) = header.MatrixShape(sourceName);
+        int itemSize = header.ItemSize;
+        long needed = (long)rows * columns * itemSize;
+        // Checked before the matrix is allocated, so that a damaged shape fails as what it is.
+        if (stream.CanSeek && stream.Length - stream.Position < needed)
+            throw Truncated(sourceName, header, rows, columns, needed, stream.Length - stream.Position);
         var values = new float[rows, columns];
         var target = values.AsSpan();
-        int itemSize = header.ItemSize;
         var buffer = new byte[Math.Max(itemSize, 1 << 16) / itemSize * itemSize];
-        long needed = (long)target.Length * itemSize;
         int done = 0;
         while (done < target.Length)
         {
             int items = Math.Min(buffer.Length / itemSize, target.Length - done);
             int read = stream.ReadAtLeast(buffer.AsSpan(0, items * itemSize), items * itemSize, throwOnEndOfStream: false);
             if (read < items * itemSize)
-                throw new InvalidDataException(
-                    $"{sourceName}: the file is truncated: shape ({rows}, {columns}) of '{header.Descr}' needs {needed} bytes of data after the header, but only {(long)done * itemSize + read} are there.");
+                throw Truncated(sourceName, header, rows, columns, needed, (long)done * itemSize + read);
             Convert(header.Descr, buffer.AsSpan(0, read), target.Slice(done, items));
             done += items;
         }
         return values;
     }
+
+    private static InvalidDataException Truncated(string sourceName, NpyHeader header, int rows, int columns, long needed, long found) =>
+        new($"{sourceName}: the file is truncated: shape ({rows}, {columns}) of '{header.Descr}' needs {needed} bytes of data after the header, but only {found} are there.");
 
     /// <summary>Writes <paramref name="values"/> as little-endian float32 in C order, atomically.</summary>
     public static void Write(string path, float[,] values) =>

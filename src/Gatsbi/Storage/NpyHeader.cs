@@ -84,7 +84,8 @@ internal sealed record NpyHeader(string Descr, bool FortranOrder, long[] Shape, 
             2 => (Shape[0], Shape[1]),
             _ => throw new InvalidDataException($"{source}: the array has shape {FormatShape()} ({Shape.Length} dimensions); expected a 1-D or 2-D array."),
         };
-        if (rows * columns > Array.MaxLength)
+        // Each size is checked alone first, so that the product cannot overflow to a small number.
+        if (rows > Array.MaxLength || columns > Array.MaxLength || rows * columns > Array.MaxLength)
             throw new InvalidDataException($"{source}: shape {FormatShape()} has more values than one array can hold ({Array.MaxLength}).");
         return ((int)rows, (int)columns);
     }

@@ -145,8 +145,11 @@ public static class PosteriorFile
             throw new InvalidDataException(Fail($"the file is truncated: its header claims {headerLength} bytes but the file has {bytes.Length} in all."));
         long weightsLength = BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan((int)(headerStart + headerLength)));
         long weightsStart = headerStart + headerLength + 8;
+        // Bounded first, so that a damaged length cannot overflow the sum below into a plausible one.
+        if (weightsLength < 0 || weightsLength > bytes.Length)
+            throw new InvalidDataException(Fail($"the file is truncated or corrupt: it claims {weightsLength} bytes of weights, but has {bytes.Length} bytes in all."));
         long expected = weightsStart + weightsLength + 32;
-        if (weightsLength < 0 || expected != bytes.Length)
+        if (expected != bytes.Length)
             throw new InvalidDataException(Fail(expected > bytes.Length
                 ? $"the file is truncated: expected {expected} bytes, found {bytes.Length}."
                 : $"unexpected trailing data: expected {expected} bytes, found {bytes.Length}."));

@@ -108,6 +108,60 @@ public sealed class CsvMatrixTests : IDisposable
         Assert.Contains("2 columns", e.Message);
     }
 
+    [Theory]
+    [InlineData("inf", float.PositiveInfinity)]
+    [InlineData("+inf", float.PositiveInfinity)]
+    [InlineData("-inf", float.NegativeInfinity)]
+    [InlineData("Inf", float.PositiveInfinity)]
+    [InlineData("-INF", float.NegativeInfinity)]
+    [InlineData("Infinity", float.PositiveInfinity)]
+    [InlineData("-Infinity", float.NegativeInfinity)]
+    [InlineData("infinity", float.PositiveInfinity)]
+    [InlineData("nan", float.NaN)]
+    [InlineData("NaN", float.NaN)]
+    [InlineData("-nan", float.NaN)]
+    public void Non_finite_values_read_in_the_spellings_numpy_pandas_and_c_write(string cell, float expected)
+    {
+        var path = _temp.File("special.csv");
+        File.WriteAllText(path, $"a,b\n{cell},1\n 2 , {cell} \n");
+        var m = CsvMatrix.Read(path).Values;
+        Assert.Equal(expected, m[0, 0]);
+        Assert.Equal(expected, m[1, 1]);
+    }
+
+    [Theory]
+    [InlineData("a,b\n1,2\n3,4")]
+    [InlineData("a,b\r\n1,2\r\n3,4")]
+    [InlineData("\uFEFFa,b\r\n1,2\r\n3,4\r\n")]
+    public void A_last_line_without_its_end_crlf_and_a_byte_order_mark_read(string content)
+    {
+        var path = _temp.File("endings.csv");
+        File.WriteAllText(path, content);
+        var m = CsvMatrix.Read(path);
+        Assert.Equal(new[] { "a", "b" }, m.ColumnNames);
+        Assert.Equal(new float[,] { { 1, 2 }, { 3, 4 } }, m.Values);
+    }
+
+    [Fact]
+    public void An_empty_cell_is_named_with_a_hint_for_missing_values()
+    {
+        var path = _temp.File("missing.csv");
+        File.WriteAllText(path, "a,b\n1,\n");
+        var e = Assert.Throws<InvalidDataException>(() => CsvMatrix.Read(path));
+        Assert.Contains($"{path}, line 2, column 2 ('b'): the cell is empty; expected a number", e.Message);
+        Assert.Contains("na_rep='nan'", e.Message);
+    }
+
+    [Fact]
+    public void Text_that_is_not_utf8_is_named_rather_than_read_into_the_names()
+    {
+        var path = _temp.File("latin1.csv");
+        File.WriteAllBytes(path, [.. "temp"u8, 0xE9, .. "rature,b\n1,2\n"u8]); // "température" in Latin-1
+        var e = Assert.Throws<InvalidDataException>(() => CsvMatrix.Read(path));
+        Assert.Contains($"{path}, line 1", e.Message);
+        Assert.Contains("not valid UTF-8 (bytes E9)", e.Message);
+    }
+
     [Fact]
     public void Empty_and_missing_files_are_reported_by_name()
     {

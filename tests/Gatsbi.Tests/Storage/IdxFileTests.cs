@@ -86,6 +86,37 @@ public sealed class IdxFileTests : IDisposable
     }
 
     [Fact]
+    public void Bytes_beyond_the_declared_images_are_an_error_even_when_fewer_are_kept()
+    {
+        var path = Write("long", Idx(IdxFile.ImagesMagic, [2, 2, 3], Pixels()));
+        var e = Assert.Throws<InvalidDataException>(() => IdxFile.ReadImages(path, maxImages: 1));
+        Assert.Contains(path, e.Message);
+        Assert.Contains("the header declares 12 bytes of pixels, but the file holds 18", e.Message);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_damaged_image_count_fails_as_truncated_without_allocating_for_it(bool gzip)
+    {
+        // 0x03000003 images of 2×3: 300 million pixels declared, 18 bytes there.
+        var path = Write(gzip ? "count.gz" : "count", Idx(IdxFile.ImagesMagic, [0x03000003, 2, 3], Pixels()), gzip);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var e = Assert.Throws<InvalidDataException>(() => IdxFile.ReadImages(path));
+        Assert.InRange(GC.GetAllocatedBytesForCurrentThread() - before, 0L, 16L << 20); // not the 1.2 GB of floats declared
+        Assert.Contains(path, e.Message);
+        Assert.Contains("expected 301989906 bytes of pixels, got 18", e.Message);
+    }
+
+    [Fact]
+    public void Images_too_large_for_an_array_are_rejected_without_overflow()
+    {
+        var path = Write("wide", Idx(IdxFile.ImagesMagic, [4, 65536, 65536], []));
+        var e = Assert.Throws<InvalidDataException>(() => IdxFile.ReadImages(path));
+        Assert.Contains("images of 65536×65536 pixels are larger than one array can hold", e.Message);
+    }
+
+    [Fact]
     public void Truncated_header_is_reported()
     {
         var path = Write("header", Idx(IdxFile.ImagesMagic, [3, 2, 3], [])[..10]);

@@ -70,8 +70,65 @@ public sealed class ImageFolderTests : IDisposable
         File.WriteAllBytes(broken, [1, 2, 3, 4, 5, 6, 7, 8]);
         var e = Assert.Throws<InvalidDataException>(() => ImageFolder.Read(_dir));
         Assert.Contains(broken, e.Message);
-        Assert.Contains("cannot decode", e.Message);
+        Assert.Contains("not a PNG file", e.Message);
 
         Assert.Throws<DirectoryNotFoundException>(() => ImageFolder.Read(Path.Combine(_dir, "missing")));
+    }
+
+    [Fact]
+    public void A_png_cut_off_before_its_end_is_truncated_though_its_pixels_decode()
+    {
+        WritePng("a.png", 2, 2, (_, _) => 7);
+        var cut = WritePng("b.png", 2, 2, (_, _) => 9);
+        File.WriteAllBytes(cut, File.ReadAllBytes(cut)[..^6]); // into the IEND chunk
+        var e = Assert.Throws<InvalidDataException>(() => ImageFolder.Read(_dir));
+        Assert.Contains($"{cut}: the PNG file is truncated", e.Message);
+    }
+
+    [Fact]
+    public void A_png_whose_chunk_does_not_match_its_crc_is_corrupt()
+    {
+        var path = WritePng("a.png", 3, 3, (r, c) => (byte)(r * 3 + c));
+        var bytes = File.ReadAllBytes(path);
+        int data = bytes.AsSpan().IndexOf("IDAT"u8) + 4;
+        bytes[data + 3] ^= 0x01;
+        File.WriteAllBytes(path, bytes);
+        var e = Assert.Throws<InvalidDataException>(() => ImageFolder.Read(_dir));
+        Assert.Contains($"{path}: the PNG file is corrupt: chunk", e.Message);
+        Assert.Contains("'IDAT'", e.Message);
+    }
+
+    [Fact]
+    public void A_bmp_cut_off_inside_its_pixels_is_truncated_not_padded_with_black()
+    {
+        var path = Path.Combine(_dir, "a.bmp");
+        var bytes = ReaderFuzzTests.Bmp([10, 20, 30, 40, 50, 60], 2, 3);
+        File.WriteAllBytes(path, bytes);
+        Assert.Equal(10 / 255f, ImageFolder.Read(_dir).Pixels[0, 0]);
+        File.WriteAllBytes(path, bytes[..^5]);
+        var e = Assert.Throws<InvalidDataException>(() => ImageFolder.Read(_dir));
+        Assert.Contains($"{path}: the BMP file is truncated: its 3×2 pixels of 24 bits end at byte 78, but the file has 73 bytes", e.Message);
+    }
+
+    [Fact]
+    public void A_jpeg_without_its_end_of_image_marker_is_truncated()
+    {
+        using var bitmap = new SKBitmap(new SKImageInfo(8, 8, SKColorType.Gray8, SKAlphaType.Opaque));
+        using var data = bitmap.Encode(SKEncodedImageFormat.Jpeg, 90);
+        var path = Path.Combine(_dir, "a.jpg");
+        File.WriteAllBytes(path, data.ToArray());
+        Assert.Equal(1, ImageFolder.Read(_dir).Count);
+        File.WriteAllBytes(path, data.ToArray()[..^2]);
+        var e = Assert.Throws<InvalidDataException>(() => ImageFolder.Read(_dir));
+        Assert.Contains($"{path}: the JPEG file is truncated: it has no end-of-image marker", e.Message);
+    }
+
+    [Fact]
+    public void Content_that_is_not_of_its_extensions_format_is_not_decoded_as_another()
+    {
+        var path = Path.Combine(_dir, "a.png");
+        File.WriteAllBytes(path, ReaderFuzzTests.Bmp([1, 2, 3, 4], 2, 2));
+        var e = Assert.Throws<InvalidDataException>(() => ImageFolder.Read(_dir));
+        Assert.Contains($"{path}: not a PNG file: it starts with the bytes 424D460000000000; expected 89504E470D0A1A0A", e.Message);
     }
 }

@@ -179,6 +179,26 @@ public sealed class NpyFileTests : IDisposable
     }
 
     [Fact]
+    public void A_shape_whose_size_overflows_is_rejected_not_read_as_empty()
+    {
+        // 2^62 × 4 values: the product wraps to 0 in 64 bits.
+        var e = ReadError("overflow.npy", NpyBytes("<f4", "(4611686018427387904, 4)", []));
+        Assert.Contains("overflow.npy", e.Message);
+        Assert.Contains("more values than one array can hold", e.Message);
+    }
+
+    [Fact]
+    public void A_damaged_shape_fails_as_truncated_before_its_matrix_is_allocated()
+    {
+        // 500 million rows: 2 GB if it were allocated first.
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var e = ReadError("huge.npy", NpyBytes("<f4", "(500000000, 1)", Floats(1, 2)));
+        Assert.InRange(GC.GetAllocatedBytesForCurrentThread() - before, 0L, 16L << 20);
+        Assert.Contains("huge.npy: the file is truncated", e.Message);
+        Assert.Contains("needs 2000000000 bytes of data after the header, but only 8 are there", e.Message);
+    }
+
+    [Fact]
     public void Bytes_after_the_data_are_ignored_as_numpy_does()
     {
         var bytes = HandMadeFile().Concat(new byte[] { 1, 2, 3 }).ToArray();

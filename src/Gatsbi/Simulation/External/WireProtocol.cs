@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
+using Gatsbi.Storage;
 
 namespace Gatsbi.Simulation.External;
 
@@ -36,7 +37,10 @@ internal abstract class WireProtocol
     public abstract string? Store(WireReply reply, float[,] x, int first, int count);
 }
 
-/// <summary>Request <c>seed θ1 … θd\n</c>; reply: D numbers separated by spaces, tabs or commas, then a line end.</summary>
+/// <summary>
+/// Request <c>seed θ1 … θd\n</c>; reply: D numbers separated by spaces, tabs or commas, then a line end. The
+/// numbers are spelled as in CSV files (<see cref="NumberText"/>: <c>nan</c>, <c>inf</c>, <c>-Infinity</c>, …).
+/// </summary>
 internal sealed class LineProtocol : WireProtocol
 {
     private static readonly char[] Separators = [' ', '\t', ','];
@@ -69,7 +73,7 @@ internal sealed class LineProtocol : WireProtocol
         int columns = x.GetLength(1);
         if (tokens.Length == 0) return $"it replied with an empty line; expected {columns} numbers";
         // A single "nan" marks the whole row as failed, whatever D is.
-        if (tokens.Length == 1 && columns > 1 && TryParse(tokens[0], out double only) && double.IsNaN(only))
+        if (tokens.Length == 1 && columns > 1 && NumberText.TryParse(tokens[0], out double only) && double.IsNaN(only))
         {
             x.Row(first).Fill(float.NaN);
             return null;
@@ -77,28 +81,11 @@ internal sealed class LineProtocol : WireProtocol
         if (tokens.Length != columns) return $"it replied {tokens.Length} values; expected {columns}: '{Shorten(line)}'";
         for (int j = 0; j < columns; j++)
         {
-            if (!TryParse(tokens[j], out double value))
+            if (!NumberText.TryParse(tokens[j], out double value))
                 return $"its reply '{Shorten(line)}' holds '{Shorten(tokens[j])}', which is not a number";
             x[first, j] = (float)value;
         }
         return null;
-    }
-
-    /// <summary>Invariant-culture numbers, plus the spellings C, Python and R print for infinities.</summary>
-    private static bool TryParse(string token, out double value)
-    {
-        if (double.TryParse(token, NumberStyles.Float, CultureInfo.InvariantCulture, out value)) return true;
-        switch (token.ToLowerInvariant())
-        {
-            case "inf" or "+inf":
-                value = double.PositiveInfinity;
-                return true;
-            case "-inf":
-                value = double.NegativeInfinity;
-                return true;
-            default:
-                return false;
-        }
     }
 
     private static string Shorten(string text) => text.Length <= 120 ? text : text[..117] + "...";
@@ -154,11 +141,11 @@ internal sealed class BinaryProtocol : WireProtocol
                 deliver(new BrokenReply($"it replied with a frame header of {rows} rows × {columns} values, which is not a reply (bytes {Convert.ToHexString(header)})"));
                 return;
             }
-            var bytes = new byte[rows * columns * 8];
-            got = stream.ReadAtLeast(bytes, bytes.Length, throwOnEndOfStream: false);
-            if (got < bytes.Length)
+            // Allocated as the bytes arrive: a header of garbage can declare half a gigabyte.
+            var bytes = DeclaredBytes.Read(stream, rows * columns * 8);
+            if (bytes.Length < rows * columns * 8)
             {
-                deliver(new BrokenReply($"its output ended inside a reply of {rows} rows × {columns} values ({got} of {bytes.Length} bytes)"));
+                deliver(new BrokenReply($"its output ended inside a reply of {rows} rows × {columns} values ({bytes.Length} of {rows * columns * 8} bytes)"));
                 return;
             }
             var values = new double[rows * columns];
