@@ -1,5 +1,7 @@
 using System.CommandLine;
+using System.Globalization;
 using Gatsbi.Distributions;
+using Gatsbi.Storage;
 
 namespace Gatsbi.Cli;
 
@@ -23,4 +25,37 @@ internal static class BoxBounds
                 throw new ArgumentException($"--prior-low value {j + 1} ({low[j]}) must be below --prior-high value {j + 1} ({high[j]}).");
         return new Support(low, high);
     }
+
+    /// <summary>
+    /// Refuses θ rows outside <paramref name="box"/> (from --prior-low/--prior-high), naming the first value
+    /// outside, its bound and the number of such rows; <paramref name="source"/> names the file ("--theta t.csv").
+    /// A posterior keeps only samples inside its prior's box, so a model trained on rows outside it learns mass
+    /// that sampling then rejects: fewer samples than asked, or none, with nothing in the training to show why.
+    /// A value on a bound is inside (the box is closed, and a prior's draws stored in float32 can land on one),
+    /// and a non-finite value is left to training, which drops its row and says so.
+    /// </summary>
+    /// <exception cref="ArgumentException">A row lies outside the box.</exception>
+    public static void RequireInside(Support box, NamedMatrix theta, string source)
+    {
+        int outside = 0;
+        string? first = null;
+        for (int i = 0; i < theta.Rows; i++)
+        {
+            bool rowOutside = false;
+            for (int j = 0; j < theta.Columns; j++)
+            {
+                float v = theta.Values[i, j];
+                if (!float.IsFinite(v) || (v >= box.Low[j] && v <= box.High[j])) continue;
+                rowOutside = true;
+                first ??= $"row {i + 1}, column {j + 1} ({theta.ColumnNames[j]}) is {Invariant(v)}, " +
+                          (v < box.Low[j] ? $"below its --prior-low {Invariant(box.Low[j])}" : $"above its --prior-high {Invariant(box.High[j])}");
+            }
+            if (rowOutside) outside++;
+        }
+        if (first is not null)
+            throw new ArgumentException($"{source}: {first}; {outside:N0} of {theta.Rows:N0} rows lie outside the --prior-low/--prior-high box. " +
+                                        "The posterior keeps only samples inside the box, so it would learn mass it then rejects: widen the bounds or remove those rows.");
+    }
+
+    private static string Invariant(float value) => value.ToString(CultureInfo.InvariantCulture);
 }

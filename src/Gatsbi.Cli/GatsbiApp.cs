@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Invocation;
 using Gatsbi.Cli.Commands;
 
 namespace Gatsbi.Cli;
@@ -24,5 +25,18 @@ public static class GatsbiApp
     };
 
     /// <summary>Parses and runs one command line; returns the process exit code.</summary>
-    public static int Run(string[] args) => Create().Parse(args).Invoke();
+    /// <param name="args">The command line, without the program name.</param>
+    /// <param name="stop">Stops the command as Ctrl+C does: at the next safe point, saving finished work.</param>
+    public static int Run(string[] args, CancellationToken stop = default)
+    {
+        var parse = Create().Parse(args);
+        // Help and --version clear parse errors (help for a command that lacks its required options is still help).
+        if (parse.Action is ParseErrorAction)
+        {
+            Console.Error.WriteLine(ParseErrors.Describe(parse));
+            return CommandRunner.InputError;
+        }
+        // No termination timeout: the commands handle Ctrl+C themselves (CommandRunner), finishing the current step.
+        return parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }, stop).GetAwaiter().GetResult();
+    }
 }

@@ -18,12 +18,12 @@ internal static class Presets
         _ => throw new ArgumentException($"Unknown preset '{name}'; expected one of: {string.Join(", ", Names)}."),
     };
 
-    /// <summary>Applies the command-line overrides that every training command offers.</summary>
+    /// <summary>Applies the command-line overrides that every training command offers, the threads and ensemble checked against <see cref="MachineLimits"/>.</summary>
     public static GatsbiOptions WithOverrides(GatsbiOptions options, int? epochs, int? threads, int? ensemble = null, int? unrolledSteps = null)
     {
         if (epochs is { } e) RequireAtLeast(1, e, "--epochs");
-        if (threads is { } t) RequireAtLeast(1, t, "--threads");
-        if (ensemble is { } k) RequireAtLeast(1, k, "--ensemble");
+        MachineLimits.Current.RequireThreads(threads, "--threads");
+        MachineLimits.RequireEnsemble(ensemble, "--ensemble");
         if (unrolledSteps is { } u) RequireAtLeast(0, u, "--unrolled-steps");
         return options with
         {
@@ -50,7 +50,7 @@ internal static class Presets
     public static NpeOptions Npe(string flow, int? maxEpochs, int? threads)
     {
         if (maxEpochs is { } e) RequireAtLeast(1, e, "--epochs");
-        if (threads is { } t) RequireAtLeast(1, t, "--threads");
+        MachineLimits.Current.RequireThreads(threads, "--threads");
         var kind = flow.ToLowerInvariant() switch
         {
             "nsf" => FlowKind.Nsf,

@@ -40,32 +40,75 @@ internal static class Steps
         return result;
     }
 
-    public static PosteriorSamples Sample(IPosterior posterior, float[] observation, int count, ulong seed)
+    /// <summary>
+    /// Draws <paramref name="count"/> samples for <paramref name="observation"/> (described by <paramref name="observationName"/>).
+    /// Samples outside the prior support are rejected and redrawn up to the posterior's cap on draws, so fewer can
+    /// come back (<see cref="Shortfall"/>); none at all fails the run, since there is nothing to write.
+    /// </summary>
+    /// <exception cref="RunFailedException">No sample fell inside the prior support.</exception>
+    public static PosteriorSamples Sample(IPosterior posterior, float[] observation, int count, ulong seed, string observationName)
     {
         var samples = posterior.Sample(observation, count, seed);
         if (samples.Rejected > 0)
             Console.WriteLine($"Rejected {samples.Rejected} of {samples.Drawn} generator samples outside the prior support ({samples.AcceptanceRate:P1} accepted).");
-        if (!samples.Complete)
-            Console.Error.WriteLine($"warning: only {samples.Count} of {samples.Requested} samples fell inside the prior support within {samples.Drawn} draws.");
+        if (samples.Count == 0)
+            throw new RunFailedException($"none of the {samples.Drawn:N0} samples drawn for {observationName} fell inside the prior support, so there are no samples to write. " +
+                                         "The posterior puts its mass outside the prior there: check that the observation is like the data the model was trained on.");
         return samples;
     }
 
-    public static C2stResult C2st(float[,] reference, float[,] samples, C2stOptions options, CancellationToken cancellation)
+    /// <summary>"only 31 of 1,000 samples fell inside the prior support …" when <paramref name="samples"/> came back short; null when complete.</summary>
+    public static string? Shortfall(PosteriorSamples samples) => samples.Complete ? null
+        : $"only {samples.Count:N0} of {samples.Requested:N0} samples fell inside the prior support within {samples.Drawn:N0} draws ({samples.AcceptanceRate:P1} accepted)";
+
+    /// <summary>
+    /// C2ST of <paramref name="samples"/> against <paramref name="reference"/>, each named for the warning given
+    /// when their sizes differ and the larger set is subsampled to the smaller (<see cref="Metrics.C2st.Compute"/>).
+    /// </summary>
+    public static C2stResult C2st(float[,] reference, float[,] samples, C2stOptions options, CancellationToken cancellation,
+        string referenceName = "the reference", string samplesName = "the samples")
     {
-        using var bar = new ProgressBar("C2ST", options.Folds);
-        var result = Metrics.C2st.Compute(reference, samples, options, bar.AsProgress(), cancellation);
-        bar.Complete();
+        C2stResult result;
+        using (var bar = new ProgressBar("C2ST", options.Folds))
+        {
+            result = Metrics.C2st.Compute(reference, samples, options, bar.AsProgress(), cancellation);
+            bar.Complete();
+        }
+        if (result.Subsampled)
+        {
+            var (larger, smaller) = result.FirstRows > result.SecondRows
+                ? ((Name: referenceName, Rows: result.FirstRows), (Name: samplesName, Rows: result.SecondRows))
+                : ((Name: samplesName, Rows: result.SecondRows), (Name: referenceName, Rows: result.FirstRows));
+            Console.Error.WriteLine($"warning: {larger.Name} has {larger.Rows:N0} samples and {smaller.Name} {smaller.Rows:N0}; C2ST compares equal numbers, as sbibm does, " +
+                                    $"so it used {result.ComparedRows:N0} of the {larger.Rows:N0}, drawn at random with seed {options.Seed}.");
+        }
         return result;
     }
 
-    /// <summary>The model file, and the hold-out log as training_log.csv and training.png (titled <paramref name="title"/>).</summary>
-    public static void WriteTrainingOutputs(string directory, IReadOnlyList<TrainingRecord> log, GatsbiPosterior posterior, ModelInfo info,
-        string title = "GATSBI training (hold-out set)")
+    /// <summary>The model file every training command writes.</summary>
+    public const string ModelFile = "posterior.gatsbi";
+
+    /// <summary>
+    /// The model, its training log and plot, under their finished names and under the names a training stopped by
+    /// Ctrl+C saves them as (<see cref="PartialName"/>): a command that trains claims both.
+    /// </summary>
+    public static readonly string[] TrainingFiles = [.. FinishedTrainingFiles(), .. FinishedTrainingFiles().Select(PartialName)];
+
+    private static string[] FinishedTrainingFiles() => [ModelFile, "training_log.csv", "training.png"];
+
+    /// <summary>"posterior.partial.gatsbi" for "posterior.gatsbi": the name says the training did not finish, and never replaces a finished model.</summary>
+    public static string PartialName(string name) => Path.ChangeExtension(name, ".partial" + Path.GetExtension(name));
+
+    /// <summary>
+    /// The model file, and the hold-out log as training_log.csv and training.png (titled <paramref name="title"/>);
+    /// under their partial names when <paramref name="partial"/> (training stopped by Ctrl+C).
+    /// </summary>
+    public static void WriteTrainingOutputs(OutputClaim outputs, IReadOnlyList<TrainingRecord> log, GatsbiPosterior posterior, ModelInfo info,
+        bool partial, string title = "GATSBI training (hold-out set)")
     {
-        Directory.CreateDirectory(directory);
-        string model = Path.Combine(directory, "posterior.gatsbi");
+        string model = outputs.File(Named(ModelFile, partial));
         PosteriorFile.Save(model, posterior, info);
-        Console.WriteLine($"Model: {model}");
+        Console.WriteLine($"{(partial ? "Partly trained model" : "Model")}: {model}");
         if (log.Count == 0) return;
 
         string[] columns = ["epoch", "dis_loss", "gen_loss", "dis_grad", "gen_grad", "dreal_mean", "dreal_std", "dfake_mean", "dfake_std", "gen_lr", "seconds", "holdout_energy_score"];
@@ -77,12 +120,25 @@ internal static class Steps
                 r.DRealMean, r.DRealStd, r.DFakeMean, r.DFakeStd, r.GeneratorLearningRate, r.Elapsed.TotalSeconds, r.HoldOutEnergyScore];
             for (int j = 0; j < values.Length; j++) rows[i, j] = (float)values[j];
         }
-        string csv = Path.Combine(directory, "training_log.csv");
+        string csv = outputs.File(Named("training_log.csv", partial));
         CsvMatrix.Write(csv, new NamedMatrix(columns, rows));
-        string png = Path.Combine(directory, "training.png");
+        string png = outputs.File(Named("training.png", partial));
         WriteTrainingCurves(png, TrainingCurves.Of(log)!, title);
         Console.WriteLine($"Training log: {csv}, {png}");
     }
+
+    /// <summary>
+    /// Ends a command whose training Ctrl+C stopped, after its outputs were written under their partial names:
+    /// says where the partial model is and returns <see cref="CommandRunner.Interrupted"/>.
+    /// </summary>
+    public static int StoppedTraining(OutputClaim outputs)
+    {
+        Console.Error.WriteLine($"Stopped by Ctrl+C: the partly trained model is saved as {outputs.File(PartialName(ModelFile))}; " +
+                                $"a finished {ModelFile} is never replaced by a partial one.");
+        return CommandRunner.Interrupted;
+    }
+
+    private static string Named(string name, bool partial) => partial ? PartialName(name) : name;
 
     public static NpeResult TrainNpe(SimulationSet simulations, Support? support, NpeOptions options, ulong seed, CancellationToken cancellation)
     {
@@ -96,12 +152,12 @@ internal static class Steps
         return result;
     }
 
-    public static void WriteNpeOutputs(string directory, NpeResult result, ModelInfo info)
+    /// <summary>As <see cref="WriteTrainingOutputs"/>, for NPE's model and log.</summary>
+    public static void WriteNpeOutputs(OutputClaim outputs, NpeResult result, ModelInfo info, bool partial)
     {
-        Directory.CreateDirectory(directory);
-        string model = Path.Combine(directory, "posterior.gatsbi");
+        string model = outputs.File(Named(ModelFile, partial));
         PosteriorFile.Save(model, result.Posterior, info);
-        Console.WriteLine($"Model: {model}");
+        Console.WriteLine($"{(partial ? "Partly trained model" : "Model")}: {model}");
         string[] columns = ["epoch", "training_loss", "validation_log_prob", "seconds"];
         var rows = new float[result.Log.Count, columns.Length];
         for (int i = 0; i < result.Log.Count; i++)
@@ -110,9 +166,9 @@ internal static class Steps
             double[] values = [r.Epoch, r.TrainingLoss, r.ValidationLogProb, r.Elapsed.TotalSeconds];
             for (int j = 0; j < values.Length; j++) rows[i, j] = (float)values[j];
         }
-        string csv = Path.Combine(directory, "training_log.csv");
+        string csv = outputs.File(Named("training_log.csv", partial));
         CsvMatrix.Write(csv, new NamedMatrix(columns, rows));
-        string png = Path.Combine(directory, "training.png");
+        string png = outputs.File(Named("training.png", partial));
         WriteTrainingCurves(png, TrainingCurves.Of(result.Log)!, "NPE training");
         Console.WriteLine($"Training log: {csv}, {png}");
     }
@@ -137,6 +193,13 @@ internal static class Steps
         plot.SavePng(path);
         if (!quiet) Console.WriteLine($"Pair plot: {path}");
     }
+
+    /// <summary>A text output, written whole or not at all like every other (a full disk leaves any earlier version intact).</summary>
+    public static void WriteText(string path, string text) => AtomicFile.Write(path, stream =>
+    {
+        using var writer = new StreamWriter(stream, leaveOpen: true);
+        writer.Write(text);
+    });
 
     public static string Format(double value) => value.ToString("F3", CultureInfo.InvariantCulture);
 }

@@ -21,7 +21,14 @@ internal static class ApplicationRun
     /// <summary>Sample columns shown in the camera image grid after observation, truth, mean and std.</summary>
     private const int ShownSamples = 3;
 
-    public sealed record Settings(string Preset, GatsbiOptions Options, int Simulations, int TestCases, int TestSamples, int SbcDraws, ulong Seed, string Directory);
+    public sealed record Settings(string Preset, GatsbiOptions Options, int Simulations, int TestCases, int TestSamples, int SbcDraws, ulong Seed, OutputRequest Outputs);
+
+    /// <summary>The files either application writes besides the training outputs.</summary>
+    private static readonly string[] TestCaseFiles = ["test_theta.csv", "test_posterior_mean.csv", "test_posterior_std.csv", "summary.md"];
+
+    private static readonly string[] ShallowWaterFiles = ["profiles.png", "sbc_ranks.csv", "sbc_ecdf_difference.png", "sbc_ecdf_difference_by_depth.png", "sbc_rank_histograms.png"];
+
+    private static readonly string[] CameraFiles = ["images.png"];
 
     public static int Run(ApplicationModel model, Settings s, CancellationToken cancel)
     {
@@ -31,6 +38,12 @@ internal static class ApplicationRun
         Presets.RequireAtLeast(1, s.TestCases, "--test-cases");
         Presets.RequireAtLeast(2, s.TestSamples, "--test-samples");
         Presets.RequireAtLeast(0, s.SbcDraws, "--sbc-draws");
+        var limits = MachineLimits.Current;
+        int d = model.ParameterNames.Length, dataDimension = model.DataNames.Length;
+        limits.RequireTrainingData("--simulations", s.Simulations, d, dataDimension, s.Options.EnsembleSize);
+        limits.RequireSamples("--test-samples", s.TestSamples, d);
+        limits.RequireSimulations("--sbc-draws", s.SbcDraws, d, dataDimension);
+        using var outputs = s.Outputs.Claim([.. Steps.TrainingFiles, .. TestCaseFiles, .. model is ShallowWaterModel ? ShallowWaterFiles : CameraFiles]);
         Console.WriteLine($"GATSBI on {model.Name} (preset {s.Preset}): {model.Description}; {s.Simulations:N0} simulations, seed {s.Seed}.");
         var data = Steps.Simulate(model.Prior, model.Simulator, s.Simulations, s.Seed);
         var trained = Steps.Train(data, model.PosteriorSupport, s.Options, s.Seed, cancel);
@@ -48,7 +61,9 @@ internal static class ApplicationRun
             ["training_seconds"] = trained.Elapsed.TotalSeconds.ToString("F0", CultureInfo.InvariantCulture),
         };
         if (model is ShallowWaterModel { Folded: true }) facts["observation_layout"] = Benchmarks.ShallowWater.FoldedSpectrumSimulator.LayoutName;
-        Steps.WriteTrainingOutputs(s.Directory, trained.Log, posterior, new ModelInfo(model.ParameterNames, model.DataNames, facts), $"GATSBI on {model.Name} (hold-out set)");
+        bool stopped = trained.StopReason == StopReason.Cancelled;
+        Steps.WriteTrainingOutputs(outputs, trained.Log, posterior, new ModelInfo(model.ParameterNames, model.DataNames, facts), stopped, $"GATSBI on {model.Name} (hold-out set)");
+        if (stopped) return Steps.StoppedTraining(outputs);
 
         IReadOnlyList<TestCase> cases;
         using (var bar = new ProgressBar("test cases", s.TestCases))
@@ -56,22 +71,22 @@ internal static class ApplicationRun
             cases = TestCases.Draw(model, posterior, s.TestCases, s.TestSamples, s.Seed, bar.AsProgress(), cancel);
             bar.Complete();
         }
-        WriteTestCases(s.Directory, model, cases);
+        WriteTestCases(outputs, model, cases);
         var report = new StringBuilder()
             .AppendLine($"# GATSBI on {model.Name}")
             .AppendLine()
             .AppendLine($"{model.Description}. Preset {s.Preset}, {data.Count:N0} simulations, {trained.Epochs:N0} epochs in {trained.Elapsed.TotalMinutes:F1} min on {trained.Threads} thread(s), seed {s.Seed}.")
             .AppendLine();
-        if (model is ShallowWaterModel) ShallowWaterFigures(s, model, posterior, cases, report, cancel);
-        else CameraFigures(s.Directory, cases, report);
-        string summary = Path.Combine(s.Directory, "summary.md");
-        File.WriteAllText(summary, report.ToString());
+        if (model is ShallowWaterModel) ShallowWaterFigures(s, outputs, model, posterior, cases, report, cancel);
+        else CameraFigures(outputs, cases, report);
+        string summary = outputs.File("summary.md");
+        Steps.WriteText(summary, report.ToString());
         Console.WriteLine($"Summary: {summary}");
         return 0;
     }
 
     /// <summary>θ*, posterior mean and posterior std of every test case, one row each.</summary>
-    private static void WriteTestCases(string dir, ApplicationModel model, IReadOnlyList<TestCase> cases)
+    private static void WriteTestCases(OutputClaim outputs, ApplicationModel model, IReadOnlyList<TestCase> cases)
     {
         int d = model.ParameterNames.Length;
         foreach (var (file, pick) in new (string, Func<TestCase, IReadOnlyList<double>>)[]
@@ -87,11 +102,11 @@ internal static class ApplicationRun
                 var values = pick(cases[i]);
                 for (int j = 0; j < d; j++) rows[i, j] = (float)values[j];
             }
-            CsvMatrix.Write(Path.Combine(dir, file), new NamedMatrix(model.ParameterNames, rows));
+            CsvMatrix.Write(outputs.File(file), new NamedMatrix(model.ParameterNames, rows));
         }
     }
 
-    private static void ShallowWaterFigures(Settings s, ApplicationModel model, GatsbiPosterior posterior, IReadOnlyList<TestCase> cases, StringBuilder report, CancellationToken cancel)
+    private static void ShallowWaterFigures(Settings s, OutputClaim outputs, ApplicationModel model, GatsbiPosterior posterior, IReadOnlyList<TestCase> cases, StringBuilder report, CancellationToken cancel)
     {
         // The model's θ are centred depths; plots and errors speak of depths in metres.
         const float meanDepth = (float)Benchmarks.ShallowWater.DepthPrior.MeanDepth;
@@ -103,7 +118,7 @@ internal static class ApplicationRun
                 for (int j = 0; j < samples.GetLength(1); j++) samples[i, j] += meanDepth;
             plot.Add($"test case {c.Index}", [.. c.Theta.Select(v => (double)(v + meanDepth))], samples);
         }
-        string profiles = Path.Combine(s.Directory, "profiles.png");
+        string profiles = outputs.File("profiles.png");
         plot.SavePng(profiles);
         double coverage = plot.Cases.Average(b => b.Coverage90!.Value);
         double rmse = Math.Sqrt(cases.Average(c => c.MeanSquaredError));
@@ -119,7 +134,7 @@ internal static class ApplicationRun
             report.AppendLine(FormattableString.Invariant($"| {cases[i].Index} | {Percent(plot.Cases[i].Coverage90!.Value)} | {Percent(plot.Cases[i].Coverage50!.Value)} | {Math.Sqrt(cases[i].MeanSquaredError):F2} | {Math.Sqrt(priorErrors[i]):F2} | {cases[i].Std.Average():F2} |"));
         report.AppendLine(FormattableString.Invariant($"| all | {Percent(coverage)} | {Percent(plot.Cases.Average(b => b.Coverage50!.Value))} | {rmse:F2} | {priorRmse:F2} | {std:F2} |")).AppendLine()
             .AppendLine("![profiles](profiles.png)").AppendLine();
-        if (s.SbcDraws > 0) Calibration(s, model, posterior, report, cancel);
+        if (s.SbcDraws > 0) Calibration(s, outputs, model, posterior, report, cancel);
     }
 
     /// <summary>
@@ -127,7 +142,7 @@ internal static class ApplicationRun
     /// (the rank of |d| under a fixed N(0, 10²) density, as in gatsbi/task_utils/shallow_water_model/sbc_analysis.py of
     /// github.com/mackelab/gatsbi) mirrored, so uniformity is the same test.
     /// </summary>
-    private static void Calibration(Settings s, ApplicationModel model, GatsbiPosterior posterior, StringBuilder report, CancellationToken cancel)
+    private static void Calibration(Settings s, OutputClaim outputs, ApplicationModel model, GatsbiPosterior posterior, StringBuilder report, CancellationToken cancel)
     {
         const int posteriorSamples = 100;
         SbcResult sbc;
@@ -145,7 +160,7 @@ internal static class ApplicationRun
         var ranks = new float[sbc.Draws, names.Length];
         for (int i = 0; i < sbc.Draws; i++)
             for (int j = 0; j < names.Length; j++) ranks[i, j] = sbc.Ranks[i, j];
-        CsvMatrix.Write(Path.Combine(s.Directory, "sbc_ranks.csv"), new NamedMatrix(names, ranks));
+        CsvMatrix.Write(outputs.File("sbc_ranks.csv"), new NamedMatrix(names, ranks));
 
         string title = $"SBC on {model.Name}: {sbc.Draws} draws, L = {posteriorSamples}";
         // One panel for all parameters: a short title, because the figure is one panel wide.
@@ -154,9 +169,9 @@ internal static class ApplicationRun
         for (int j = 0; j < names.Length; j++)
             overlay.Add(names[j], band.Points, tests[j].EcdfDifference, tests[j].WithinEcdfBand ? new SKColor(0x1f, 0x77, 0xb4, 0x90) : new SKColor(0xd6, 0x27, 0x28));
         overlay.ShowLegend = false;
-        overlay.SavePng(Path.Combine(s.Directory, "sbc_ecdf_difference.png"), 1100, 700);
-        DiagnosticFigures.EcdfDifferences(Path.Combine(s.Directory, "sbc_ecdf_difference_by_depth.png"), $"{title}: ECDF difference of the ranks", names, tests, band, columns: 10);
-        DiagnosticFigures.RankHistograms(Path.Combine(s.Directory, "sbc_rank_histograms.png"), $"{title}: rank histograms", names, tests, joint, posteriorSamples, columns: 10);
+        overlay.SavePng(outputs.File("sbc_ecdf_difference.png"), 1100, 700);
+        DiagnosticFigures.EcdfDifferences(outputs.File("sbc_ecdf_difference_by_depth.png"), $"{title}: ECDF difference of the ranks", names, tests, band, columns: 10);
+        DiagnosticFigures.RankHistograms(outputs.File("sbc_rank_histograms.png"), $"{title}: rank histograms", names, tests, joint, posteriorSamples, columns: 10);
 
         int outside = tests.Count(t => !t.WithinEcdfBand);
         int rejected = tests.Count(t => t.PValue < 0.01);
@@ -171,7 +186,7 @@ internal static class ApplicationRun
             .AppendLine("![sbc](sbc_ecdf_difference.png)").AppendLine();
     }
 
-    private static void CameraFigures(string dir, IReadOnlyList<TestCase> cases, StringBuilder report)
+    private static void CameraFigures(OutputClaim outputs, IReadOnlyList<TestCase> cases, StringBuilder report)
     {
         const int size = 28;
         var grid = new ImageGrid(size, size) { Title = "Camera model: held-out images" }
@@ -186,7 +201,7 @@ internal static class ApplicationRun
             for (int k = 0; k < ShownSamples; k++) images.Add(c.Samples.Row(Math.Min(k, c.Samples.GetLength(0) - 1)).ToArray());
             grid.AddRow($"case {c.Index}", [.. images]);
         }
-        string path = Path.Combine(dir, "images.png");
+        string path = outputs.File("images.png");
         grid.SavePng(path);
         double posteriorMse = cases.Average(c => c.MeanSquaredError);
         var observationErrors = cases.Select(c => TestCase.MeanSquaredDifference(c.X.Select(v => (double)v).ToArray(), c.Theta)).ToArray();

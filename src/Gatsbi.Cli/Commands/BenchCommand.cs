@@ -46,7 +46,7 @@ internal static class BenchCommand
         {
             tasks, methods, preset, flow, rounds, roundEpochs, priorMixture, budgets, observations, seeds, epochs, threads, ensemble, unrolled, references, output, noPairPlots, samples,
         };
-        command.SetAction(parse => CommandRunner.Run(cancel =>
+        command.SetBody((parse, cancel) =>
         {
             var taskNames = SplitList(parse.GetValue(tasks)!);
             foreach (var name in taskNames) TaskRegistry.Get(name); // unknown names fail before any work
@@ -74,9 +74,17 @@ internal static class BenchCommand
                 ObservationOptions.ParseNumbers(parse.GetValue(observations)!, "--observations"), ParseInts(parse.GetValue(seeds)!, "--seeds").Select(s => (ulong)s).ToList(),
                 parse.GetValue(references));
             foreach (int b in plan.Budgets) Presets.RequireAtLeast(options.HoldOut + 2, b, "--budgets");
+            int posteriorSamples = parse.GetValue(samples);
+            var limits = MachineLimits.Current;
+            int ensembleSize = methodList.Any(m => m is GatsbiMethod) ? options.EnsembleSize : 1;
+            foreach (var task in taskNames.Select(name => TaskRegistry.Get(name)))
+            {
+                limits.RequireTrainingData("--budgets", plan.Budgets.DefaultIfEmpty().Max(), task.ParameterDimension, task.DataDimension, ensembleSize);
+                limits.RequireSamples("--posterior-samples", posteriorSamples, task.ParameterDimension);
+            }
 
             string folder = parse.GetValue(output)!;
-            Directory.CreateDirectory(folder);
+            using var claim = OutputClaim.ForResumedFolder("--out", folder);
             var results = new ResultsFile(Path.Combine(folder, "results.csv"));
             int already = results.Read().Count(r => r.Succeeded);
             Console.WriteLine($"Benchmark: {plan.CellCount} cells ({string.Join(", ", plan.Tasks)}; {string.Join(", ", plan.Budgets)} simulations; " +
@@ -85,7 +93,6 @@ internal static class BenchCommand
             var observer = new ConsoleObserver(Path.Combine(folder, "plots"), !parse.GetValue(noPairPlots));
             try
             {
-                int posteriorSamples = parse.GetValue(samples);
                 Presets.RequireAtLeast(10, posteriorSamples, "--posterior-samples");
                 new BenchmarkRunner { PosteriorSamples = posteriorSamples }.Run(plan, results, observer, cancel);
             }
@@ -96,7 +103,7 @@ internal static class BenchCommand
                 WriteSummary(folder, results);
             }
             return 0;
-        }));
+        });
         return command;
     }
 
@@ -112,11 +119,7 @@ internal static class BenchCommand
         var rows = results.Read();
         if (rows.Count == 0) return;
         string summary = Path.Combine(folder, "summary.md");
-        Storage.AtomicFile.Write(summary, stream =>
-        {
-            using var writer = new StreamWriter(stream, leaveOpen: true);
-            writer.Write(SummaryTable.Markdown(rows));
-        });
+        Steps.WriteText(summary, SummaryTable.Markdown(rows));
         Console.WriteLine($"Summary: {summary}");
         foreach (var plot in BenchmarkPlots.WriteBudgetPlots(Path.Combine(folder, "plots"), rows)) Console.WriteLine($"Plot: {plot}");
     }

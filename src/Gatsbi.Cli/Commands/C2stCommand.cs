@@ -21,12 +21,12 @@ internal static class C2stCommand
         var task = new Option<string?>("--task") { Description = "Compare against this task's reference posterior instead of a reference file" };
         var observation = new Option<int>("--observation") { Description = "Observation number (1..10) of --task", DefaultValueFactory = _ => 1 };
         var references = ReferenceOptions.Folder();
-        var seed = new Option<ulong>("--seed") { Description = "Seed of folds and classifier", DefaultValueFactory = _ => 1 };
-        var command = new Command("c2st", "Classifier two-sample test: 0.5 means indistinguishable, 1.0 fully separable.")
+        var seed = new Option<ulong>("--seed") { Description = "Seed of folds, classifier and, for sets of different sizes, the subsample of the larger", DefaultValueFactory = _ => 1 };
+        var command = new Command("c2st", "Classifier two-sample test: 0.5 means indistinguishable, 1.0 fully separable. Sets of different sizes are compared at the smaller size, as sbibm compares them.")
         {
             files, task, observation, references, seed,
         };
-        command.SetAction(parse => CommandRunner.Run(cancel =>
+        command.SetBody((parse, cancel) =>
         {
             var paths = parse.GetValue(files)!;
             var taskName = parse.GetValue(task);
@@ -51,10 +51,10 @@ internal static class C2stCommand
             var samples = MatrixFile.Read(samplesPath, "parameter");
             if (reference.Values.GetLength(1) != samples.Columns)
                 throw new ArgumentException($"{reference.Name} has {reference.Values.GetLength(1)} columns but {samplesPath} has {samples.Columns}; C2ST compares samples of the same parameters.");
-            var result = Steps.C2st(reference.Values, samples.Values, new C2stOptions { Seed = parse.GetValue(seed) }, cancel);
+            var result = Steps.C2st(reference.Values, samples.Values, new C2stOptions { Seed = parse.GetValue(seed) }, cancel, reference.Name, samplesPath);
             Console.WriteLine($"C2ST = {Steps.Format(result.Accuracy)} (folds: {string.Join(", ", result.FoldAccuracies.Select(Steps.Format))})");
             return 0;
-        }));
+        });
         return command;
     }
 }

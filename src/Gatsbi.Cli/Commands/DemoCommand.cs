@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Gatsbi.Benchmarks;
+using Gatsbi.Inference.Gatsbi;
 using Gatsbi.Metrics;
 using Gatsbi.Storage;
 
@@ -22,11 +23,12 @@ internal static class DemoCommand
         var threads = new Option<int?>("--threads") { Description = "TorchSharp threads for training (default: chosen by network size)" };
         var taskName = new Option<string>("--task") { Description = $"Benchmark task: {string.Join(", ", TaskRegistry.Names)}", DefaultValueFactory = _ => "two_moons" };
         var references = ReferenceOptions.Folder();
+        var overwrite = OutputClaim.OverwriteOption();
         var command = new Command("demo", "Train GATSBI on two_moons (10,000 simulations, Fast preset) and score it by C2ST against the reference posterior.")
         {
-            output, seed, simulations, observation, epochs, threads, taskName, references,
+            output, seed, simulations, observation, epochs, threads, taskName, references, overwrite,
         };
-        command.SetAction(parse => CommandRunner.Run(cancel =>
+        command.SetBody((parse, cancel) =>
         {
             var task = TaskRegistry.Get(parse.GetValue(taskName)!, parse.GetValue(references));
             int number = parse.GetValue(observation);
@@ -37,6 +39,8 @@ internal static class DemoCommand
             string dir = parse.GetValue(output)!;
             ulong root = parse.GetValue(seed);
             var options = Presets.WithOverrides(Presets.Get("fast"), parse.GetValue(epochs), parse.GetValue(threads));
+            MachineLimits.Current.RequireTrainingData("--simulations", parse.GetValue(simulations), task.ParameterDimension, task.DataDimension, options.EnsembleSize);
+            using var outputs = OutputClaim.ForFolder("--out", dir, parse.GetValue(overwrite), [.. Steps.TrainingFiles, "samples.csv", "pairplot.png"]);
             Console.WriteLine($"GATSBI demo: {task.Name}, {parse.GetValue(simulations)} simulations, Fast preset, seed {root}, observation {number}.");
 
             var data = Steps.Simulate(task.Prior, task.Simulator, parse.GetValue(simulations), root);
@@ -47,19 +51,22 @@ internal static class DemoCommand
                 ["task"] = task.Name, ["preset"] = "fast", ["simulations"] = data.Count.ToString(), ["seed"] = root.ToString(),
                 ["epochs"] = result.Epochs.ToString(), ["stop_reason"] = result.StopReason.ToString(), ["threads"] = result.Threads.ToString(),
             });
-            Steps.WriteTrainingOutputs(dir, result.Log, posterior, info);
+            bool stopped = result.StopReason == StopReason.Cancelled;
+            Steps.WriteTrainingOutputs(outputs, result.Log, posterior, info, stopped);
+            if (stopped) return Steps.StoppedTraining(outputs);
 
-            var samples = Steps.Sample(posterior, x0, BenchmarkTask.ReferenceSampleCount, root);
-            string csv = Path.Combine(dir, "samples.csv");
+            var samples = Steps.Sample(posterior, x0, BenchmarkTask.ReferenceSampleCount, root, $"observation {number}");
+            if (Steps.Shortfall(samples) is { } shortfall) Console.Error.WriteLine($"warning: {shortfall}.");
+            string csv = outputs.File("samples.csv");
             CsvMatrix.Write(csv, new NamedMatrix(task.ParameterNames, samples.Samples));
             Console.WriteLine($"Samples: {csv}");
-            Steps.WritePairPlot(Path.Combine(dir, "pairplot.png"), task.ParameterNames, samples.Samples, reference,
+            Steps.WritePairPlot(outputs.File("pairplot.png"), task.ParameterNames, samples.Samples, reference,
                 task.Prior.Support, task.TrueParameters(number), $"{task.Name}, observation {number}: GATSBI vs reference");
 
-            var c2st = Steps.C2st(reference, samples.Samples, new C2stOptions(), cancel);
+            var c2st = Steps.C2st(reference, samples.Samples, new C2stOptions(), cancel, "the reference posterior", "the GATSBI samples");
             Console.WriteLine($"C2ST = {Steps.Format(c2st.Accuracy)} (observation {number}; 0.5 is perfect)");
             return 0;
-        }));
+        });
         return command;
     }
 }

@@ -13,6 +13,9 @@ namespace Gatsbi.Cli.Commands;
 /// </summary>
 internal static class DiagnoseCommand
 {
+    private static readonly string[] OutputFiles =
+        ["sbc_ranks.csv", "coverage.csv", "ppc_predictive.csv", "summary.md", "sbc_rank_histograms.png", "sbc_ecdf_difference.png", "coverage.png", "ppc.png"];
+
     public static Command Create()
     {
         var model = new Option<string>("--model") { Description = "Model file written by 'gatsbi train'", Required = true };
@@ -30,11 +33,12 @@ internal static class DiagnoseCommand
         var high = new Option<float[]?>("--prior-high") { Description = "With --command: uniform box prior, upper bounds", AllowMultipleArgumentsPerToken = true };
         var workers = new Option<int>("--workers") { Description = "External simulator worker processes", DefaultValueFactory = _ => Environment.ProcessorCount };
         var timeout = new Option<double?>("--timeout") { Description = "Seconds one external simulation may take before its worker is killed" };
+        var overwrite = OutputClaim.OverwriteOption();
         var command = new Command("diagnose", "Check a trained posterior's calibration: SBC ranks, expected coverage and a posterior predictive check.")
         {
-            model, task, observation, observationFile, draws, samples, predictive, seed, output, program, protocol, low, high, workers, timeout,
+            model, task, observation, observationFile, draws, samples, predictive, seed, output, program, protocol, low, high, workers, timeout, overwrite,
         };
-        command.SetAction(parse => CommandRunner.Run(cancel =>
+        command.SetBody((parse, cancel) =>
         {
             string? taskName = parse.GetValue(task), commandLine = parse.GetValue(program);
             if (taskName is null == commandLine is null)
@@ -62,15 +66,19 @@ internal static class DiagnoseCommand
             }
             var (xo, observationDescription, _) = ObservationOptions.Read(parse, observation, observationFile, benchmark, posterior.DataDimension, "the predictive check");
             int workerCount = parse.GetValue(workers);
-            Presets.RequireAtLeast(1, workerCount, "--workers");
+            var limits = MachineLimits.Current;
+            limits.RequireProcesses(workerCount, "--workers");
+            // SBC holds its N prior draws with their simulations and draws L samples at a time; the predictive check simulates M samples.
+            limits.RequireSimulations("--sbc-draws", n, posterior.ParameterDimension, posterior.DataDimension);
+            limits.RequireSamples("--posterior-samples", l, posterior.ParameterDimension);
+            limits.RequireSimulations("--ppc-samples", m, posterior.ParameterDimension, posterior.DataDimension);
             IPrior prior = benchmark?.Prior ?? UserPrior(parse, low, high, posterior.Support, modelPath, posterior.ParameterDimension);
+            using var outputs = OutputClaim.ForFolder("--out", parse.GetValue(output)!, parse.GetValue(overwrite), OutputFiles);
             using var external = commandLine is null ? null : ExternalSimulators.Start(commandLine, null, posterior.ParameterDimension, posterior.DataDimension,
                 parse.GetValue(protocol), workerCount, parse.GetValue(timeout));
             ISimulator simulator = (ISimulator?)external ?? benchmark!.Simulator;
             var runner = external is null ? new SimulationRunner() : ExternalSimulators.Runner(workerCount);
             string subject = benchmark is null ? $"external simulator '{commandLine}'" : $"task {benchmark.Name}";
-            string dir = parse.GetValue(output)!;
-            Directory.CreateDirectory(dir);
             ulong root = parse.GetValue(seed);
             var names = loaded.Info.ParameterNames;
 
@@ -92,12 +100,12 @@ internal static class DiagnoseCommand
                 bar.Complete();
             }
 
-            WriteOutputs(dir, benchmark?.Name ?? "your simulator", names, loaded.Info.DataNames, sbc, tests, joint, band, coverage, ppc, observationDescription);
+            WriteOutputs(outputs, benchmark?.Name ?? "your simulator", names, loaded.Info.DataNames, sbc, tests, joint, band, coverage, ppc, observationDescription);
             int at90 = Array.IndexOf(coverage.Levels, 0.9);
             for (int j = 0; j < names.Length; j++)
                 Console.WriteLine($"{names[j]}: χ² p = {DiagnosticFigures.FormatP(tests[j].PValue)}, ECDF {(tests[j].WithinEcdfBand ? "inside" : "outside")} the band, 90% interval covers {DiagnosticFigures.Percent(coverage.Marginal[j][at90])}");
             return 0;
-        }));
+        });
         return command;
     }
 
@@ -110,7 +118,7 @@ internal static class DiagnoseCommand
         return new BoxUniform(box.Low, box.High);
     }
 
-    private static void WriteOutputs(string dir, string taskName, string[] names, string[] dataNames, SbcResult sbc, RankUniformity[] tests,
+    private static void WriteOutputs(OutputClaim outputs, string taskName, string[] names, string[] dataNames, SbcResult sbc, RankUniformity[] tests,
         RankUniformity joint, EcdfBand band, CoverageResult coverage, PpcResult ppc, string observationDescription)
     {
         var ranks = new float[sbc.Draws, names.Length + 1];
@@ -119,7 +127,7 @@ internal static class DiagnoseCommand
             for (int j = 0; j < names.Length; j++) ranks[i, j] = sbc.Ranks[i, j];
             ranks[i, names.Length] = sbc.JointRanks[i];
         }
-        CsvMatrix.Write(Path.Combine(dir, "sbc_ranks.csv"), new NamedMatrix([.. names, "joint"], ranks));
+        CsvMatrix.Write(outputs.File("sbc_ranks.csv"), new NamedMatrix([.. names, "joint"], ranks));
 
         var coverageRows = new float[coverage.Levels.Length, names.Length + 4];
         for (int k = 0; k < coverage.Levels.Length; k++)
@@ -130,17 +138,17 @@ internal static class DiagnoseCommand
             coverageRows[k, names.Length + 2] = (float)coverage.BandLow[k];
             coverageRows[k, names.Length + 3] = (float)coverage.BandHigh[k];
         }
-        CsvMatrix.Write(Path.Combine(dir, "coverage.csv"), new NamedMatrix(["level", .. names, "joint", "band_low", "band_high"], coverageRows));
-        CsvMatrix.Write(Path.Combine(dir, "ppc_predictive.csv"), new NamedMatrix(dataNames, ppc.Predictive));
+        CsvMatrix.Write(outputs.File("coverage.csv"), new NamedMatrix(["level", .. names, "joint", "band_low", "band_high"], coverageRows));
+        CsvMatrix.Write(outputs.File("ppc_predictive.csv"), new NamedMatrix(dataNames, ppc.Predictive));
 
         string heading = $"Diagnostics of a GATSBI posterior on {taskName}";
-        File.WriteAllText(Path.Combine(dir, "summary.md"),
+        Steps.WriteText(outputs.File("summary.md"),
             DiagnosticsSummary.Write(heading, names, dataNames, sbc, tests, joint, band, coverage, ppc, observationDescription));
         string sbcTitle = $"SBC on {taskName}: {sbc.Draws} draws, L = {sbc.PosteriorSamples}";
-        DiagnosticFigures.RankHistograms(Path.Combine(dir, "sbc_rank_histograms.png"), $"{sbcTitle}: rank histograms", names, tests, joint, sbc.PosteriorSamples);
-        DiagnosticFigures.EcdfDifferences(Path.Combine(dir, "sbc_ecdf_difference.png"), $"{sbcTitle}: ECDF difference of the ranks", names, tests, band);
-        DiagnosticFigures.Coverage(Path.Combine(dir, "coverage.png"), $"Expected coverage on {taskName} ({sbc.Draws} draws)", names, coverage);
-        DiagnosticFigures.PosteriorPredictive(Path.Combine(dir, "ppc.png"), $"Posterior predictive check on {taskName}, {observationDescription}", dataNames, ppc);
-        Console.WriteLine($"Wrote sbc_ranks.csv, coverage.csv, ppc_predictive.csv, summary.md and four PNG figures to {dir}");
+        DiagnosticFigures.RankHistograms(outputs.File("sbc_rank_histograms.png"), $"{sbcTitle}: rank histograms", names, tests, joint, sbc.PosteriorSamples);
+        DiagnosticFigures.EcdfDifferences(outputs.File("sbc_ecdf_difference.png"), $"{sbcTitle}: ECDF difference of the ranks", names, tests, band);
+        DiagnosticFigures.Coverage(outputs.File("coverage.png"), $"Expected coverage on {taskName} ({sbc.Draws} draws)", names, coverage);
+        DiagnosticFigures.PosteriorPredictive(outputs.File("ppc.png"), $"Posterior predictive check on {taskName}, {observationDescription}", dataNames, ppc);
+        Console.WriteLine($"Wrote sbc_ranks.csv, coverage.csv, ppc_predictive.csv, summary.md and four PNG figures to {outputs.Folder}");
     }
 }

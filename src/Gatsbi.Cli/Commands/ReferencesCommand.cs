@@ -32,12 +32,15 @@ internal static class ReferencesCommand
         {
             task, observations, output, seed, samples, mcmcSamples, chains, startDraws, warmup, thin, flowEpochs, patience, threads,
         };
-        command.SetAction(parse => CommandRunner.Run(cancel =>
+        command.SetBody((parse, cancel) =>
         {
             var benchmark = TaskRegistry.Get(parse.GetValue(task)!);
             var numbers = ObservationOptions.ParseNumbers(parse.GetValue(observations)!, "--observation");
             int? maxThreads = parse.GetValue(threads);
-            if (maxThreads is { } t) Presets.RequireAtLeast(1, t, "--threads");
+            var limits = MachineLimits.Current;
+            limits.RequireThreads(maxThreads, "--threads");
+            limits.RequireMatrix("--samples", parse.GetValue(samples), benchmark.ParameterDimension);
+            limits.RequireMatrix("--mcmc-samples", parse.GetValue(mcmcSamples), benchmark.ParameterDimension);
             var options = defaults with
             {
                 Samples = parse.GetValue(samples),
@@ -54,6 +57,7 @@ internal static class ReferencesCommand
 
             string root = parse.GetValue(output)!;
             ulong rootSeed = parse.GetValue(seed);
+            using var claim = OutputClaim.ForResumedFolder("--out", root);
             var generator = new TaskReferenceGenerator(options);
             string commandLine = "gatsbi " + string.Join(' ', parse.Tokens.Select(t => t.Value));
             Console.WriteLine($"Reference posteriors of {benchmark.Name}, observations {string.Join(",", numbers)}, seed {rootSeed}: {options.Samples:N0} samples each, "
@@ -77,7 +81,7 @@ internal static class ReferencesCommand
                                   + $"(MCMC {provenance.McmcSeconds:F1}, flow {provenance.FlowSeconds:F1}, bound {provenance.SearchSeconds:F1}, rejection {provenance.RejectionSeconds:F1})");
             }
             return 0;
-        }));
+        });
         return command;
     }
 }

@@ -15,11 +15,12 @@ internal static class SampleCommand
         var seed = new Option<ulong>("--seed") { Description = "Seed of the draws", DefaultValueFactory = _ => 1 };
         var output = new Option<string>("--out") { Description = "Output file of samples: .csv, .csv.gz or .npy", Required = true };
         var plot = new Option<string?>("--plot") { Description = "Also write a pair plot of the samples to this PNG" };
+        var overwrite = OutputClaim.OverwriteOption();
         var command = new Command("sample", "Draw posterior samples for an observation from a saved model.")
         {
-            model, observation, count, seed, output, plot,
+            model, observation, count, seed, output, plot, overwrite,
         };
-        command.SetAction(parse => CommandRunner.Run(_ =>
+        command.SetBody((parse, _) =>
         {
             var loaded = PosteriorFile.Load(parse.GetValue(model)!);
             using var posterior = loaded.Posterior;
@@ -37,15 +38,23 @@ internal static class SampleCommand
                 throw new ArgumentException($"{observationPath}: the observation has {xo.Length} values; the model was trained on data of dimension {posterior.DataDimension} ({Names(loaded.Info.DataNames)}).");
             int n = parse.GetValue(count);
             Presets.RequireAtLeast(1, n, "--n");
-
-            var samples = Steps.Sample(posterior, xo, n, parse.GetValue(seed));
+            MachineLimits.Current.RequireSamples("--n", n, posterior.ParameterDimension);
             string outPath = parse.GetValue(output)!;
+            using var claim = OutputClaim.ForFiles([("--out", outPath), ("--plot", parse.GetValue(plot))], parse.GetValue(overwrite));
+
+            var samples = Steps.Sample(posterior, xo, n, parse.GetValue(seed), $"the observation in {observationPath}");
             MatrixFile.Write(outPath, new NamedMatrix(loaded.Info.ParameterNames, samples.Samples));
             Console.WriteLine($"Wrote {samples.Count} samples to {outPath}");
             if (parse.GetValue(plot) is { } png)
                 Steps.WritePairPlot(png, loaded.Info.ParameterNames, samples.Samples, null, posterior.Support, null, "GATSBI posterior samples");
+            // Fewer samples than asked is a failed run, not a quiet success: the ones drawn are kept, as every failed run keeps its finished outputs.
+            if (Steps.Shortfall(samples) is { } shortfall)
+            {
+                Console.Error.WriteLine($"error: {shortfall}; those {samples.Count:N0} are written to {outPath}.");
+                return CommandRunner.RunFailed;
+            }
             return 0;
-        }));
+        });
         return command;
     }
 

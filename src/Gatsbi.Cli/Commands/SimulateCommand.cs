@@ -28,7 +28,7 @@ internal static class SimulateCommand
         var thetaOut = new Option<string>("--theta-out") { Description = "Output file of θ: .csv, .csv.gz or .npy", Required = true };
         var xOut = new Option<string>("--x-out") { Description = "Output file of x: .csv, .csv.gz or .npy", Required = true };
         var resume = new Option<bool>("--resume") { Description = "Continue a stopped run after the rows already in the output files" };
-        var overwrite = new Option<bool>("--overwrite") { Description = "Replace existing output files" };
+        var overwrite = OutputClaim.OverwriteOption();
         var workers = new Option<int>("--workers") { Description = "Worker processes (external) or threads (task)", DefaultValueFactory = _ => Environment.ProcessorCount };
         var timeout = new Option<double?>("--timeout") { Description = "Seconds one external simulation may take before its worker is killed (default: no limit)" };
         var workdir = new Option<string?>("--workdir") { Description = "Working directory of the external simulator (default: the current one)" };
@@ -36,15 +36,19 @@ internal static class SimulateCommand
         {
             task, program, protocol, parameters, data, low, high, thetaIn, count, seed, thetaOut, xOut, resume, overwrite, workers, timeout, workdir,
         };
-        command.SetAction(parse => CommandRunner.Run(cancel =>
+        command.SetBody((parse, cancel) =>
         {
             string? taskName = parse.GetValue(task), commandLine = parse.GetValue(program);
             if (taskName is null == commandLine is null)
                 throw new ArgumentException("Give either --task NAME or --command \"PROGRAM ARGS\" (an external simulator), not both and not neither.");
             int workerCount = parse.GetValue(workers);
-            Presets.RequireAtLeast(1, workerCount, "--workers");
+            var limits = MachineLimits.Current;
+            // A task simulates on threads of this process; an external simulator runs as worker processes.
+            if (commandLine is null) limits.RequireThreads(workerCount, "--workers");
+            else limits.RequireProcesses(workerCount, "--workers");
             string thetaPath = parse.GetValue(thetaOut)!, xPath = parse.GetValue(xOut)!;
-            CheckOutputs(thetaPath, xPath, parse.GetValue(resume), parse.GetValue(overwrite));
+            bool resuming = parse.GetValue(resume);
+            if (resuming && parse.GetValue(overwrite)) throw new ArgumentException("--resume continues the output files and --overwrite replaces them; give one.");
 
             var benchmark = taskName is null ? null : TaskRegistry.Get(taskName);
             if (benchmark is not null)
@@ -55,14 +59,20 @@ internal static class SimulateCommand
             int dataDimension = benchmark?.DataDimension ?? parse.GetValue(data)
                 ?? throw new ArgumentException("--data is required with --command: the number of values the simulator returns per simulation.");
             Presets.RequireAtLeast(1, dataDimension, "--data");
+            limits.RequireSimulationFiles("--count", source.Count, source.Dimension, "--data", dataDimension, workerCount);
             string[] dataNames = benchmark?.DataNames ?? CsvMatrix.DefaultNames("data", dataDimension);
+
+            // Claimed once the options are known to be sound, so that a refused run leaves no output behind.
+            // Resuming continues the existing files, so they are not refused; they are locked either way.
+            using var claim = OutputClaim.ForFiles([("--theta-out", thetaPath), ("--x-out", xPath)], resuming || parse.GetValue(overwrite),
+                "add --resume to continue the run that wrote it, or --overwrite to replace it");
 
             using var external = commandLine is null ? null : ExternalSimulators.Start(commandLine, parse.GetValue(workdir), source.Dimension, dataDimension,
                 parse.GetValue(protocol), workerCount, parse.GetValue(timeout));
             ISimulator simulator = (ISimulator?)external ?? benchmark!.Simulator;
             var runner = external is null ? new SimulationRunner { MaxThreads = workerCount } : ExternalSimulators.Runner(workerCount);
 
-            using var files = parse.GetValue(resume)
+            using var files = resuming
                 ? SimulationFileWriter.Resume(thetaPath, xPath, source.Names, dataNames)
                 : SimulationFileWriter.Create(thetaPath, xPath, source.Names, dataNames);
             string what = external is null ? $"task {benchmark!.Name}" : $"'{external.Command}' ({workerCount} workers, {external.Options.Protocol.ToString().ToLowerInvariant()} protocol)";
@@ -87,17 +97,8 @@ internal static class SimulateCommand
             if (result.NonFiniteRows > 0)
                 Console.WriteLine($"{result.NonFiniteRows} simulations returned NaN or ±∞ (failed); they stay in the files, and training drops them.");
             return 0;
-        }));
+        });
         return command;
-    }
-
-    private static void CheckOutputs(string thetaPath, string xPath, bool resume, bool overwrite)
-    {
-        if (resume && overwrite) throw new ArgumentException("--resume continues the output files and --overwrite replaces them; give one.");
-        if (resume || overwrite) return;
-        foreach (var path in new[] { thetaPath, xPath })
-            if (File.Exists(path))
-                throw new ArgumentException($"{path} already exists; add --resume to continue the run that wrote it, or --overwrite to replace it.");
     }
 
     /// <summary>

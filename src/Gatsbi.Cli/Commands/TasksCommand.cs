@@ -10,7 +10,7 @@ internal static class TasksCommand
     {
         var references = ReferenceOptions.Folder();
         var command = new Command("tasks", "List the benchmark tasks with their dimensions, prior and reference posteriors.") { references };
-        command.SetAction(parse => CommandRunner.Run(_ =>
+        command.SetBody((parse, _) =>
         {
             var folder = parse.GetValue(references);
             var rows = TaskRegistry.Names.Select(name => TaskRegistry.Get(name, folder)).Select(task => new[]
@@ -26,7 +26,7 @@ internal static class TasksCommand
             if (rows.Any(r => r[^1].StartsWith("missing", StringComparison.Ordinal)))
                 Console.WriteLine($"\nMissing references can be given with --references <folder> laid out as <folder>/<task>/num_observation_<k>/{BenchmarkTask.ReferenceFileName}[.gz].");
             return 0;
-        }));
+        });
         return command;
     }
 

@@ -6,7 +6,9 @@ using Gatsbi.Benchmarks.Running;
 using Gatsbi.Distributions;
 using Gatsbi.Inference;
 using Gatsbi.Inference.Abc;
+using Gatsbi.Inference.Gatsbi;
 using Gatsbi.Inference.Gatsbi.Sequential;
+using Gatsbi.Inference.Npe;
 using Gatsbi.Simulation;
 using Gatsbi.Storage;
 
@@ -20,6 +22,9 @@ namespace Gatsbi.Cli.Commands;
 internal static class TrainCommand
 {
     public static readonly string[] Methods = ["gatsbi", "npe", "rej-abc", "smc-abc"];
+
+    /// <summary>What the ABC methods write for their one observation.</summary>
+    private static readonly string[] AbcFiles = ["samples.csv", "particles.csv", "pairplot.png"];
 
     public static Command Create()
     {
@@ -50,15 +55,16 @@ internal static class TrainCommand
         var testSamples = new Option<int>("--test-samples") { Description = "shallow_water, camera: posterior samples per held-out simulation", DefaultValueFactory = _ => 1_000 };
         var sbcDraws = new Option<int>("--sbc-draws") { Description = "shallow_water: prior draws for simulation-based calibration (0 skips it)", DefaultValueFactory = _ => 200 };
         var output = new Option<string>("--out") { Description = "Output folder", Required = true };
+        var overwrite = OutputClaim.OverwriteOption();
         var command = new Command("train", "Train a posterior (GATSBI or NPE: saved as one model file; REJ-ABC or SMC-ABC: samples for one observation).")
         {
             method, task, thetaFile, xFile, low, high, simulations, preset, flow, seed, epochs, threads, ensemble, unrolled, observation, observationFile, samples,
-            sequential, rounds, roundEpochs, priorMixture, correction, prior, testCases, testSamples, sbcDraws, output,
+            sequential, rounds, roundEpochs, priorMixture, correction, prior, testCases, testSamples, sbcDraws, output, overwrite,
         };
-        command.SetAction(parse => CommandRunner.Run(cancel =>
+        command.SetBody((parse, cancel) =>
         {
             ulong root = parse.GetValue(seed);
-            string dir = parse.GetValue(output)!;
+            var outputs = new OutputRequest(parse.GetValue(output)!, parse.GetValue(overwrite));
             string name = parse.GetValue(method)!.ToLowerInvariant();
             if (!Methods.Contains(name)) throw new ArgumentException($"--method: unknown method '{name}'. Known methods: {string.Join(", ", Methods)}.");
             var npeOptions = Presets.Npe(parse.GetValue(flow)!, parse.GetValue(epochs), parse.GetValue(threads));
@@ -73,7 +79,7 @@ internal static class TrainCommand
                 var options = Presets.WithOverrides(model.Options(presetName), parse.GetValue(epochs), parse.GetValue(threads), parse.GetValue(ensemble), parse.GetValue(unrolled));
                 int budget = parse.GetResult(simulations) is { Implicit: false } ? parse.GetValue(simulations) : model.DefaultSimulations;
                 return ApplicationRun.Run(model, new ApplicationRun.Settings(presetName.ToLowerInvariant(), options, budget, parse.GetValue(testCases),
-                    parse.GetValue(testSamples), parse.GetValue(sbcDraws), root, dir), cancel);
+                    parse.GetValue(testSamples), parse.GetValue(sbcDraws), root, outputs), cancel);
             }
             if (parse.GetValue(prior) is not null)
                 throw new ArgumentException($"--prior sets the image prior of --task {CameraModel.TaskName}.");
@@ -82,14 +88,15 @@ internal static class TrainCommand
             {
                 if (name != "gatsbi") throw new ArgumentException($"--sequential runs sequential GATSBI; it does not apply to --method {name}.");
                 var options = Presets.Sequential(gatsbi, parse.GetValue(ensemble), Presets.Correction(parse.GetValue(correction)!), parse.GetValue(rounds), parse.GetValue(roundEpochs), parse.GetValue(priorMixture));
-                return RunSequential(parse, options, presetName, task, thetaFile, xFile, simulations, observation, observationFile, samples, root, dir, cancel);
+                return RunSequential(parse, options, presetName, task, thetaFile, xFile, simulations, observation, observationFile, samples, root, outputs, cancel);
             }
             if (name is "rej-abc" or "smc-abc")
-                return RunAbc(parse, name, task, thetaFile, xFile, low, high, simulations, observation, observationFile, samples, root, dir, cancel);
+                return RunAbc(parse, name, task, thetaFile, xFile, low, high, simulations, observation, observationFile, samples, root, outputs, cancel);
             if (parse.GetValue(observation) is not null || parse.GetValue(observationFile) is not null)
                 throw new ArgumentException($"--observation and --observation-file apply to the ABC methods and to --sequential; {name} is amortised and serves any observation (use gatsbi sample).");
 
-            var (data, support, parameterNames, dataNames, source) = LoadData(parse, task, thetaFile, xFile, low, high, simulations, root);
+            using var claim = outputs.Claim(Steps.TrainingFiles);
+            var (data, support, parameterNames, dataNames, source) = LoadData(parse, task, thetaFile, xFile, low, high, simulations, root, name == "npe" ? 1 : gatsbi.EnsembleSize);
             var facts = new Dictionary<string, string> { ["source"] = source, ["simulations"] = data.Count.ToString(), ["seed"] = root.ToString() };
             if (name == "npe")
             {
@@ -101,8 +108,9 @@ internal static class TrainCommand
                 facts["best_epoch"] = result.BestEpoch.ToString();
                 facts["stop_reason"] = result.StopReason.ToString();
                 facts["threads"] = result.Threads.ToString();
-                Steps.WriteNpeOutputs(dir, result, new ModelInfo(parameterNames, dataNames, facts));
-                return 0;
+                bool interrupted = result.StopReason == NpeStopReason.Cancelled;
+                Steps.WriteNpeOutputs(claim, result, new ModelInfo(parameterNames, dataNames, facts), interrupted);
+                return interrupted ? Steps.StoppedTraining(claim) : 0;
             }
 
             var trained = Steps.Train(data, support, gatsbi, root, cancel);
@@ -114,9 +122,10 @@ internal static class TrainCommand
             facts["threads"] = trained.Threads.ToString();
             facts["ensemble"] = posterior.Members.Count.ToString();
             if (gatsbi.UnrolledSteps > 0) facts["unrolled_steps"] = gatsbi.UnrolledSteps.ToString();
-            Steps.WriteTrainingOutputs(dir, trained.Log, posterior, new ModelInfo(parameterNames, dataNames, facts));
-            return 0;
-        }));
+            bool partial = trained.StopReason == StopReason.Cancelled;
+            Steps.WriteTrainingOutputs(claim, trained.Log, posterior, new ModelInfo(parameterNames, dataNames, facts), partial);
+            return partial ? Steps.StoppedTraining(claim) : 0;
+        });
         return command;
     }
 
@@ -126,12 +135,14 @@ internal static class TrainCommand
     /// </summary>
     private static int RunAbc(ParseResult parse, string name, Option<string?> task, Option<string?> thetaFile, Option<string?> xFile,
         Option<float[]?> low, Option<float[]?> high, Option<int> simulations, Option<string?> observation, Option<string?> observationFile,
-        Option<int> samples, ulong root, string dir, CancellationToken cancel)
+        Option<int> samples, ulong root, OutputRequest outputs, CancellationToken cancel)
     {
         int count = parse.GetValue(samples);
         Presets.RequireAtLeast(1, count, "--samples");
+        using var claim = outputs.Claim(AbcFiles);
         string? taskName = parse.GetValue(task);
         var benchmark = taskName is null ? null : TaskRegistry.Get(taskName);
+        var limits = MachineLimits.Current;
         AbcResult result;
         string[] parameterNames;
         float[] xo;
@@ -144,6 +155,8 @@ internal static class TrainCommand
             (xo, description, number) = ObservationOptions.Read(parse, observation, observationFile, benchmark, benchmark.DataDimension, name);
             int budget = parse.GetValue(simulations);
             Presets.RequireAtLeast(1, budget, "--simulations");
+            limits.RequireSimulations("--simulations", budget, benchmark.ParameterDimension, benchmark.DataDimension);
+            limits.RequireMatrix("--samples", count, benchmark.ParameterDimension);
             parameterNames = benchmark.ParameterNames;
             Console.WriteLine($"{name.ToUpperInvariant()} on task {benchmark.Name}, {description}, {budget:N0} simulations, seed {root}.");
             using var bar = new ProgressBar(name, budget);
@@ -156,8 +169,9 @@ internal static class TrainCommand
         {
             if (name == "smc-abc")
                 throw new ArgumentException("SMC-ABC simulates as it goes, so it needs a simulator: give --task. With simulations already in files (--theta, --x) use --method rej-abc.");
-            var (data, _, names, _, source) = LoadData(parse, task, thetaFile, xFile, low, high, simulations, root);
+            var (data, _, names, _, source) = LoadData(parse, task, thetaFile, xFile, low, high, simulations, root, ensemble: 1);
             (xo, description, number) = ObservationOptions.Read(parse, observation, observationFile, null, data.DataDimension, name);
+            limits.RequireMatrix("--samples", count, data.ParameterDimension);
             parameterNames = names;
             Console.WriteLine($"REJ-ABC on {source}, {description}: {data.Count:N0} simulations.");
             result = new RejectionAbc().Run(data, xo);
@@ -166,9 +180,8 @@ internal static class TrainCommand
         Console.WriteLine($"{result.Populations} population(s), {result.SimulationsUsed:N0} simulations, final ε {result.Epsilons[^1]:G4}" +
                           (result.Posterior.Kde is { } kde ? $", KDE bandwidth {kde.Bandwidth:G4}" : "") + $"; {result.Elapsed.TotalSeconds:F1} s.");
 
-        Directory.CreateDirectory(dir);
         var drawn = result.Posterior.Sample(xo, count, root).Samples;
-        string samplesPath = Path.Combine(dir, "samples.csv");
+        string samplesPath = claim.File("samples.csv");
         MatrixFile.Write(samplesPath, new NamedMatrix(parameterNames, drawn));
         var particles = new float[result.Particles.GetLength(0), parameterNames.Length + 2];
         for (int i = 0; i < particles.GetLength(0); i++)
@@ -177,10 +190,10 @@ internal static class TrainCommand
             particles[i, parameterNames.Length] = (float)result.Weights[i];
             particles[i, parameterNames.Length + 1] = (float)result.Distances[i];
         }
-        string particlesPath = Path.Combine(dir, "particles.csv");
+        string particlesPath = claim.File("particles.csv");
         MatrixFile.Write(particlesPath, new NamedMatrix([.. parameterNames, "weight", "distance"], particles));
         Console.WriteLine($"Samples: {samplesPath}; accepted particles: {particlesPath}");
-        WritePairPlot(dir, benchmark, number, parameterNames, drawn, $"{name.ToUpperInvariant()}, {description}, {result.SimulationsUsed:N0} simulations",
+        WritePairPlot(claim, benchmark, number, parameterNames, drawn, $"{name.ToUpperInvariant()}, {description}, {result.SimulationsUsed:N0} simulations",
             name.ToUpperInvariant());
         return 0;
     }
@@ -191,7 +204,7 @@ internal static class TrainCommand
     /// </summary>
     private static int RunSequential(ParseResult parse, SequentialOptions options, string presetName, Option<string?> task, Option<string?> thetaFile,
         Option<string?> xFile, Option<int> simulations, Option<string?> observation, Option<string?> observationFile, Option<int> samples,
-        ulong root, string dir, CancellationToken cancel)
+        ulong root, OutputRequest outputs, CancellationToken cancel)
     {
         int count = parse.GetValue(samples);
         Presets.RequireAtLeast(1, count, "--samples");
@@ -202,7 +215,11 @@ internal static class TrainCommand
         var (xo, description, number) = ObservationOptions.Read(parse, observation, observationFile, benchmark, benchmark.DataDimension, "sequential GATSBI");
         int budget = parse.GetValue(simulations);
         options.Validate(budget);
+        var limits = MachineLimits.Current;
+        limits.RequireTrainingData("--simulations", budget, benchmark.ParameterDimension, benchmark.DataDimension, options.Gatsbi.EnsembleSize);
+        limits.RequireSamples("--samples", count, benchmark.ParameterDimension);
         var budgets = options.Budgets(budget);
+        using var claim = outputs.Claim([.. Steps.TrainingFiles, "samples.csv", "pairplot.png"]);
         Console.WriteLine($"Sequential GATSBI ({SequentialGatsbiMethod.NameOf(options.Correction)}, preset {presetName}) on task {benchmark.Name}, {description}, " +
                           $"{budget:N0} simulations in {options.Rounds} rounds ({string.Join(" + ", budgets.Select(b => b.ToString("N0")))}), seed {root}.");
         SequentialResult result;
@@ -212,7 +229,8 @@ internal static class TrainCommand
             bar.Complete();
         }
         using var posterior = result.Posterior;
-        if (cancel.IsCancellationRequested)
+        bool stopped = cancel.IsCancellationRequested;
+        if (stopped)
             Console.WriteLine($"Stopped during round {result.Rounds.Count - 1} of {options.Rounds - 1}; saving the posterior trained so far.");
         foreach (var round in result.Rounds)
             Console.WriteLine($"  round {round.Index}: {round.Simulations:N0} simulations ({round.DroppedSimulations} dropped), {round.Epochs:N0} epochs, {round.Elapsed.TotalSeconds:F1} s" +
@@ -232,29 +250,34 @@ internal static class TrainCommand
             ["seed"] = root.ToString(),
         };
         if (options.Gatsbi.UnrolledSteps > 0) facts["unrolled_steps"] = options.Gatsbi.UnrolledSteps.ToString();
-        Steps.WriteTrainingOutputs(dir, result.Log, posterior, new ModelInfo(benchmark.ParameterNames, benchmark.DataNames, facts),
+        Steps.WriteTrainingOutputs(claim, result.Log, posterior, new ModelInfo(benchmark.ParameterNames, benchmark.DataNames, facts), stopped,
             "Sequential GATSBI training, all rounds (hold-out set of round 0)");
+        if (stopped) return Steps.StoppedTraining(claim);
         var drawn = posterior.Sample(xo, count, root).Samples;
-        string samplesPath = Path.Combine(dir, "samples.csv");
+        string samplesPath = claim.File("samples.csv");
         MatrixFile.Write(samplesPath, new NamedMatrix(benchmark.ParameterNames, drawn));
         Console.WriteLine($"Samples at the observation: {samplesPath}");
-        WritePairPlot(dir, benchmark, number, benchmark.ParameterNames, drawn,
+        WritePairPlot(claim, benchmark, number, benchmark.ParameterNames, drawn,
             $"{SequentialGatsbiMethod.NameOf(options.Correction)}, {description}, {budget:N0} simulations", "GATSBI");
         return 0;
     }
 
     /// <summary>Samples against the reference posterior and true parameters when the observation is one of the task's.</summary>
-    private static void WritePairPlot(string dir, BenchmarkTask? benchmark, int? number, string[] names, float[,] drawn, string title, string label)
+    private static void WritePairPlot(OutputClaim outputs, BenchmarkTask? benchmark, int? number, string[] names, float[,] drawn, string title, string label)
     {
         bool hasReference = benchmark is not null && number is { } k && benchmark.HasReferencePosterior(k);
-        Steps.WritePairPlot(Path.Combine(dir, "pairplot.png"), names, drawn,
+        Steps.WritePairPlot(outputs.File("pairplot.png"), names, drawn,
             hasReference ? benchmark!.ReferencePosterior(number!.Value) : null, benchmark?.Prior.Support,
             hasReference ? benchmark!.TrueParameters(number!.Value) : null, title, label: label);
     }
 
+    /// <summary>
+    /// The training data: a task's simulations (checked against the memory for <paramref name="ensemble"/>
+    /// generators, 1 for NPE, before simulating) or the user's θ and x files, θ inside the prior box when one is given.
+    /// </summary>
     private static (SimulationSet Data, Support? Support, string[] ParameterNames, string[] DataNames, string Source) LoadData(
         ParseResult parse, Option<string?> task, Option<string?> thetaFile, Option<string?> xFile,
-        Option<float[]?> low, Option<float[]?> high, Option<int> simulations, ulong seed)
+        Option<float[]?> low, Option<float[]?> high, Option<int> simulations, ulong seed, int ensemble)
     {
         string? taskName = parse.GetValue(task);
         string? thetaPath = parse.GetValue(thetaFile), xPath = parse.GetValue(xFile);
@@ -264,6 +287,7 @@ internal static class TrainCommand
         {
             var benchmark = TaskRegistry.Get(taskName);
             Presets.RequireAtLeast(1, parse.GetValue(simulations), "--simulations");
+            MachineLimits.Current.RequireTrainingData("--simulations", parse.GetValue(simulations), benchmark.ParameterDimension, benchmark.DataDimension, ensemble);
             var set = Steps.Simulate(benchmark.Prior, benchmark.Simulator, parse.GetValue(simulations), seed);
             return (set, benchmark.Prior.Support, benchmark.ParameterNames, benchmark.DataNames, $"task {benchmark.Name}");
         }
@@ -273,6 +297,7 @@ internal static class TrainCommand
         if (theta.Rows != x.Rows)
             throw new ArgumentException($"--theta ({thetaPath}) has {theta.Rows} rows but --x ({xPath}) has {x.Rows}; row i of each must belong to the same simulation.");
         var support = BoxBounds.Read(BoxBounds.Values(parse, low), BoxBounds.Values(parse, high), theta.Columns, thetaPath);
+        if (support is not null) BoxBounds.RequireInside(support, theta, $"--theta {thetaPath}");
         return (new SimulationSet(theta.Values, x.Values), support, theta.ColumnNames, x.ColumnNames, $"files {thetaPath}, {xPath}");
     }
 }

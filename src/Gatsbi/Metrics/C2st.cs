@@ -9,8 +9,8 @@ namespace Gatsbi.Metrics;
 /// <summary>
 /// Classifier two-sample test as sbibm defines it (sbibm/metrics/c2st.py in github.com/sbi-benchmark/sbibm,
 /// which trains scikit-learn's MLPClassifier under KFold cross-validation): the mean cross-validated
-/// accuracy of an MLP that tells samples of <c>x</c> from samples of <c>y</c>. 0.5 means the sets are
-/// indistinguishable, 1.0 that they are fully separable.
+/// accuracy of an MLP that tells samples of <c>x</c> from samples of <c>y</c>, at equal sizes (see
+/// <see cref="Compute"/>). 0.5 means the sets are indistinguishable, 1.0 that they are fully separable.
 /// The k classifiers of the cross-validation are trained together as one batched network (one weight
 /// slice per fold), so each optimiser step costs one set of tensor operations instead of k. Each fold
 /// keeps its own data order, step count and stopping rule, so the result equals k separate fits.
@@ -24,20 +24,31 @@ public static class C2st
     /// k-fold cross-validation, the mean of the folds' test accuracies. Deterministic for
     /// <see cref="C2stOptions.Seed"/>, whatever <see cref="C2stOptions.Threads"/> is.
     /// </summary>
-    /// <param name="x">The reference set, n × D with n ≥ 2 (sbibm passes the reference posterior samples); it alone fixes the z-scoring.</param>
+    /// <remarks>
+    /// The two sets are compared at equal sizes, as sbibm compares them (10,000 reference samples against
+    /// 10,000 posterior samples). Given sets of different sizes, the larger is subsampled without replacement
+    /// to the size of the smaller, with a random subset fixed by <see cref="C2stOptions.Seed"/>, and the
+    /// result says so (<see cref="C2stResult.Subsampled"/>). Without that, 0.5 would stop being the chance
+    /// level: a classifier that always answers the larger set is right for n/(n + m) of the rows, so two
+    /// samples of one distribution, 10,000 against 1,000, would score about 0.91 instead of 0.5.
+    /// </remarks>
+    /// <param name="x">The reference set, n × D with n ≥ 2 (sbibm passes the reference posterior samples); the rows compared alone fix the z-scoring.</param>
     /// <param name="y">The set under test, m × D with m ≥ 2.</param>
     /// <param name="options">Classifier and cross-validation settings; sbibm's defaults when null.</param>
     /// <param name="progress">Reports one unit per fold as each finishes training.</param>
     /// <param name="cancellation">Checked before every epoch.</param>
     /// <exception cref="ArgumentException">The sets differ in column count, have no columns, fewer than 2 rows or a non-finite value;
-    /// the options are invalid; there are fewer rows than folds; or a z-scored column of <paramref name="x"/> is constant.</exception>
+    /// the options are invalid; there are fewer rows compared (twice the smaller set's) than folds; or a z-scored column of <paramref name="x"/> is constant.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellation"/> was cancelled.</exception>
     public static C2stResult Compute(float[,] x, float[,] y, C2stOptions? options = null,
         IProgress<WorkProgress>? progress = null, CancellationToken cancellation = default)
     {
         options ??= new C2stOptions();
         options.Validate();
-        var (data, labels, d) = Prepare(x, y, options.ZScore);
+        Check(x, y);
+        int compared = Math.Min(x.GetLength(0), y.GetLength(0));
+        var subsample = new Rng(Seeds.Derive(options.Seed, Seeds.Streams.Metric, 2));
+        var (data, labels, d) = Prepare(Subsample(x, compared, subsample), Subsample(y, compared, subsample), options.ZScore);
         int n = labels.Length;
         var splits = KFold.Split(n, options.Folds, new Rng(Seeds.Derive(options.Seed, Seeds.Streams.Metric)));
 
@@ -48,7 +59,12 @@ public static class C2st
             set_num_threads(1);
             try
             {
-                return FitFolds(options, d, data, labels, splits, progress, cancellation);
+                return FitFolds(options, d, data, labels, splits, progress, cancellation) with
+                {
+                    FirstRows = x.GetLength(0),
+                    SecondRows = y.GetLength(0),
+                    ComparedRows = compared,
+                };
             }
             finally
             {
@@ -101,8 +117,8 @@ public static class C2st
         return new C2stResult(accuracy.Average(), accuracy, epochs);
     }
 
-    /// <summary>Stacks [x; y] with labels 0 and 1, z-scored with x's column statistics.</summary>
-    private static (float[] Data, float[] Labels, int Dimension) Prepare(float[,] x, float[,] y, bool zScore)
+    /// <summary>The checks of both whole sets, before any subsampling, so that a bad value in a row left out is still reported.</summary>
+    private static void Check(float[,] x, float[,] y)
     {
         int d = x.GetLength(1);
         if (y.GetLength(1) != d)
@@ -112,7 +128,27 @@ public static class C2st
         if (nx < 2 || ny < 2) throw new ArgumentException($"C2ST needs at least 2 samples in each set; got {nx} and {ny}.");
         CheckFinite(x, "first");
         CheckFinite(y, "second");
+    }
 
+    /// <summary>
+    /// <paramref name="rows"/> rows of <paramref name="samples"/> drawn without replacement, kept in their
+    /// order; the set itself when it has no more rows than that. The rows are a random subset rather than
+    /// the first ones because a file of samples may be ordered (an MCMC chain, sorted output).
+    /// </summary>
+    private static float[,] Subsample(float[,] samples, int rows, Rng rng)
+    {
+        int n = samples.GetLength(0);
+        if (n == rows) return samples;
+        var chosen = rng.Permutation(n).AsSpan(0, rows).ToArray();
+        Array.Sort(chosen);
+        return samples.SelectRows(chosen);
+    }
+
+    /// <summary>Stacks [x; y] (checked by <see cref="Check"/>) with labels 0 and 1, z-scored with x's column statistics.</summary>
+    private static (float[] Data, float[] Labels, int Dimension) Prepare(float[,] x, float[,] y, bool zScore)
+    {
+        int d = x.GetLength(1);
+        int nx = x.GetLength(0), ny = y.GetLength(0);
         var (mean, std) = zScore ? ReferenceScaling.ZScore(x) : ReferenceScaling.Identity(d);
         int n = nx + ny;
         var data = new float[n * d];

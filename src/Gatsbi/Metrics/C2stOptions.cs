@@ -58,8 +58,21 @@ public sealed record C2stOptions
     }
 }
 
-/// <summary>C2ST accuracy (0.5: indistinguishable, 1.0: fully separable) with its per-fold parts.</summary>
+/// <summary>C2ST accuracy (0.5: indistinguishable, 1.0: fully separable) with its per-fold parts and the rows it compared.</summary>
 /// <param name="Accuracy">Unweighted mean of <paramref name="FoldAccuracies"/>; values slightly below 0.5 happen by chance.</param>
 /// <param name="FoldAccuracies">Each fold's fraction of correctly classified test rows, in fold order.</param>
 /// <param name="FoldEpochs">Epochs each fold's classifier trained for before it stopped.</param>
-public sealed record C2stResult(double Accuracy, double[] FoldAccuracies, int[] FoldEpochs);
+public sealed record C2stResult(double Accuracy, double[] FoldAccuracies, int[] FoldEpochs)
+{
+    /// <summary>Rows of the first (reference) set as given.</summary>
+    public int FirstRows { get; init; }
+
+    /// <summary>Rows of the second set as given.</summary>
+    public int SecondRows { get; init; }
+
+    /// <summary>Rows of each set the classifier saw: the smaller set's count (see <see cref="C2st.Compute"/>).</summary>
+    public int ComparedRows { get; init; }
+
+    /// <summary>True when the sets differed in size and the larger was subsampled to <see cref="ComparedRows"/>, which callers should report.</summary>
+    public bool Subsampled => FirstRows != SecondRows;
+}

@@ -129,6 +129,52 @@ public sealed class C2stTests(ITestOutputHelper output) : TorchTest
         Assert.Equal(result.FoldAccuracies.Average(), result.Accuracy, 12);
     }
 
+    /// <summary>
+    /// 1,000 against 10,000 draws of one distribution, in both orders. Compared as given, a classifier that always
+    /// answers the larger set would score 10,000/11,000 ≈ 0.909, which is what the C2ST of such sets was; compared at
+    /// 1,000 against 1,000, chance is 0.5 with SE √(0.25/2,000) ≈ 0.011 over the pooled test predictions, so ±0.045
+    /// is 4 SE, and 0.909 is far outside it.
+    /// </summary>
+    [Fact]
+    public void Sets_of_different_sizes_are_compared_at_the_smaller_size()
+    {
+        var rng = new Rng(17);
+        var small = Gaussian(1_000, [0.5, -1], rng);
+        var large = Gaussian(10_000, [0.5, -1], rng);
+        foreach (var (x, y) in new[] { (large, small), (small, large) })
+        {
+            var result = C2st.Compute(x, y);
+            output.WriteLine($"{x.GetLength(0)} against {y.GetLength(0)}: {result.Accuracy:F4}");
+            Assert.InRange(result.Accuracy, 0.455, 0.545);
+            Assert.True(result.Subsampled);
+            Assert.Equal((x.GetLength(0), y.GetLength(0), 1_000), (result.FirstRows, result.SecondRows, result.ComparedRows));
+        }
+    }
+
+    /// <summary>The subsample is fixed by the seed; sets of equal size are compared whole.</summary>
+    [Fact]
+    public void The_subsample_is_seeded_and_equal_sizes_are_not_subsampled()
+    {
+        var rng = new Rng(8);
+        var x = Gaussian(400, [0, 0], rng);
+        var y = Gaussian(150, [0.4, 0], rng);
+        Assert.Equal(C2st.Compute(x, y).FoldAccuracies, C2st.Compute(x, y).FoldAccuracies);
+        var equal = C2st.Compute(x.SliceRows(0, 150), y);
+        Assert.False(equal.Subsampled);
+        Assert.Equal(150, equal.ComparedRows);
+    }
+
+    /// <summary>The sets are checked whole before subsampling, so a bad value in a row left out is still reported.</summary>
+    [Fact]
+    public void A_non_finite_value_is_reported_even_in_a_row_the_subsample_leaves_out()
+    {
+        var rng = new Rng(9);
+        var x = Gaussian(10, [0, 0], rng);
+        var y = Gaussian(100, [0, 0], rng);
+        y[89, 0] = float.NaN;
+        Assert.Contains("row 90, column 1", Assert.Throws<ArgumentException>(() => C2st.Compute(x, y)).Message);
+    }
+
     [Fact]
     public void Fully_separated_sets_score_one_and_results_are_deterministic()
     {
@@ -189,10 +235,10 @@ public sealed class C2stTests(ITestOutputHelper output) : TorchTest
     [Fact]
     public void The_result_does_not_depend_on_the_thread_count()
     {
-        // 2,001 rows: fold sizes differ by one, so some batches are padded; the grouping of folds into
+        // 2,002 rows: fold sizes differ by one, so some batches are padded; the grouping of folds into
         // batched networks is fixed, so 1, 2 or 5 worker threads must give identical fits.
         var rng = new Rng(7);
-        var x = Gaussian(1_000, [0, 0], rng);
+        var x = Gaussian(1_001, [0, 0], rng);
         var y = Gaussian(1_001, [0.3, 0], rng);
         var results = new[] { 1, 2, 5 }.Select(t => C2st.Compute(x, y, new C2stOptions { Threads = t, BatchSize = 100 })).ToArray();
         foreach (var r in results[1..])
