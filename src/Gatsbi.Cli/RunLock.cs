@@ -44,14 +44,6 @@ internal sealed class RunLock : IDisposable
             if (text is null) continue; // released meanwhile
             var holder = LockHolder.Parse(text);
             if (holder is null)
-            {
-                // The holder may be between creating the file and writing its id into it.
-                Thread.Sleep(200);
-                text = ReadOrNull(path);
-                if (text is null) continue;
-                holder = LockHolder.Parse(text);
-            }
-            if (holder is null)
                 throw new ArgumentException($"{outputs} is locked by {path}, which does not say which run holds it; if no gatsbi run is writing there, delete it.");
             if (!holder.IsGone())
                 throw new ArgumentException($"{outputs} is in use by another gatsbi run: pid {holder.ProcessId} on {holder.Host}" +
@@ -83,28 +75,27 @@ internal sealed class RunLock : IDisposable
         }
     }
 
+    /// <summary>
+    /// Creates the lock with its content already in it: the content goes to a temporary file of this process, which is
+    /// then moved to <paramref name="path"/> without replacing (on Unix a hard link, which the file system grants to one
+    /// process only). A lock is so never seen empty, even when the process is killed while taking it.
+    /// </summary>
     private static bool TryCreate(string path, string content)
     {
-        FileStream stream;
+        string temporary = $"{path}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
+        File.WriteAllText(temporary, content);
         try
         {
-            stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read);
+            File.Move(temporary, path, overwrite: false);
+            return true;
         }
         catch (IOException) when (File.Exists(path))
         {
             return false;
         }
-        try
+        finally
         {
-            using (stream)
-            using (var writer = new StreamWriter(stream))
-                writer.Write(content);
-            return true;
-        }
-        catch
-        {
-            File.Delete(path);
-            throw;
+            File.Delete(temporary);
         }
     }
 

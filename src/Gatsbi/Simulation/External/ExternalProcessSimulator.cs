@@ -11,7 +11,8 @@ namespace Gatsbi.Simulation.External;
 /// <para>
 /// A worker that exits, hangs past <see cref="ExternalSimulatorOptions.Timeout"/> or replies something
 /// other than D numbers fails its row with an <see cref="ExternalSimulatorException"/>; it is killed and a
-/// fresh one takes its place for later rows. Dispose ends all workers.
+/// fresh one takes its place for later rows. Dispose ends all workers; on Linux none outlives this process
+/// even when it is killed outright (docs/external-simulators.md, "When Gatsbi is killed").
 /// </para>
 /// </summary>
 public sealed class ExternalProcessSimulator : ICancellableSimulator, IDisposable

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.ComponentModel;
 using System.Diagnostics;
-using System.Text;
 
 namespace Gatsbi.Simulation.External;
 
@@ -61,28 +60,18 @@ internal sealed class WorkerProcess : IDisposable
         _errorReader.Start();
     }
 
+    /// <summary>Starts <paramref name="command"/> through <see cref="WorkerLauncher"/>, which ties the worker's life to this process's.</summary>
+    /// <exception cref="ArgumentException">The program cannot be started; the message names it and the working directory.</exception>
     public static WorkerProcess Start(ExternalCommand command, WireProtocol protocol)
     {
-        var info = new ProcessStartInfo(command.ResolvedProgram)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            StandardOutputEncoding = new UTF8Encoding(false),
-            StandardErrorEncoding = new UTF8Encoding(false),
-            WorkingDirectory = command.WorkingDirectory ?? "",
-        };
-        foreach (var argument in command.Arguments) info.ArgumentList.Add(argument);
         try
         {
-            var process = Process.Start(info) ?? throw new InvalidOperationException($"The operating system started no process for '{command}'.");
-            return new WorkerProcess(process, protocol);
+            return new WorkerProcess(WorkerLauncher.Start(command.ResolvedProgram, command.Arguments, command.WorkingDirectory), protocol);
         }
         catch (Win32Exception e)
         {
             throw new ArgumentException(
-                $"Cannot start the external simulator '{command}': {e.Message} (program '{info.FileName}', working directory {command.WorkingDirectory ?? Environment.CurrentDirectory}).", e);
+                $"Cannot start the external simulator '{command}': {e.Message} (program '{command.ResolvedProgram}', working directory {command.WorkingDirectory ?? Environment.CurrentDirectory}).", e);
         }
     }
 
