@@ -2,7 +2,8 @@
 # Runs the whole test suite once per CPU code path, to show that no test depends on the rounding of one
 # machine. Each path caps what the three numeric engines may use, as a machine with fewer instruction-set
 # extensions would:
-#   native   nothing set: libtorch, MKL and the .NET JIT use the best the CPU offers (AVX-512 where present).
+#   native   GATSBI_CPU_NUMERICS=per-machine: libtorch, MKL and the .NET JIT use the best the CPU offers
+#            (AVX-512 where present) instead of the AVX2 kernels the library pins by default.
 #   avx2     ATEN_CPU_CAPABILITY=avx2 (libtorch's vectorised kernels), MKL_CBWR=AVX2 (MKL's code path
 #            and its conditional numerical reproducibility), DOTNET_EnableAVX512=0 (the JIT's AVX-512 paths off; the
 #            intrinsics of our simulators, FFT and metrics use AVX2 at most).
@@ -14,7 +15,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 declare -A settings=(
-  [native]=""
+  [native]="GATSBI_CPU_NUMERICS=per-machine"
   [avx2]="ATEN_CPU_CAPABILITY=avx2 MKL_CBWR=AVX2 DOTNET_EnableAVX512=0"
   [baseline]="ATEN_CPU_CAPABILITY=default MKL_CBWR=COMPATIBLE DOTNET_EnableAVX=0"
 )

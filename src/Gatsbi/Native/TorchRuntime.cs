@@ -95,7 +95,24 @@ public static class TorchRuntime
         !switchedOff && variable?.Trim().ToLowerInvariant() is not ("0" or "false" or "off");
 
     /// <summary>
-    /// Idempotent and thread-safe. On Linux x64 with a libstdc++ lacking GLIBCXX_3.4.32: writes (or reuses) a
+    /// Which kernels libtorch may use (<see cref="CpuNumerics"/>): <see cref="CpuNumerics.AcrossCpus"/> unless the
+    /// environment variable <c>GATSBI_CPU_NUMERICS</c> says <c>per-machine</c>. Set it before the first use of Gatsbi
+    /// or TorchSharp; once <see cref="EnsureLoaded"/> has run, changing it has no effect.
+    /// </summary>
+    /// <exception cref="ArgumentException">Read while <c>GATSBI_CPU_NUMERICS</c> names no mode.</exception>
+    public static CpuNumerics Numerics
+    {
+        get => numerics ??= CpuNumericsSettings.Parse(Environment.GetEnvironmentVariable(CpuNumericsSettings.Variable));
+        set => numerics = value;
+    }
+
+    static CpuNumerics? numerics;
+
+    /// <summary>What <see cref="Numerics"/> set up, in one line (the native variables in force); null before <see cref="EnsureLoaded"/>.</summary>
+    public static string? NumericsApplied { get; private set; }
+
+    /// <summary>
+    /// Idempotent and thread-safe. Applies <see cref="Numerics"/> first. On Linux x64 with a libstdc++ lacking GLIBCXX_3.4.32: writes (or reuses) a
     /// patched copy of libLibTorchSharp.so, loads it, and redirects TorchSharp to it. Throws if that fails (the
     /// next call tries again); succeeds without doing anything on hosts that need no patch.
     /// </summary>
@@ -107,6 +124,7 @@ public static class TorchRuntime
         {
             if (status is null)
             {
+                NumericsApplied ??= CpuNumericsSettings.Apply(Numerics);
                 var result = Initialise();
                 Volatile.Write(ref status, result);
             }
